@@ -77,17 +77,23 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const debug = process.argv.includes('--debug');
+
+function printStack(error: unknown): void {
+	const text = error instanceof Error ? error.stack ?? error.message : String(error);
+	for (const line of text.split('\n')) process.stderr.write(`${inert(line)}\n`);
+}
+
 try {
 	process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
 	if (error instanceof ThawError) {
 		process.stderr.write(`thaw: ${inert(error.message)}\n`);
-		if (debug && error.cause) process.stderr.write(`${inert(String((error.cause as Error).stack ?? error.cause))}\n`);
+		if (debug && error.cause) printStack(error.cause);
 		process.exitCode = error.exitCode;
 	} else {
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`thaw: unexpected error: ${inert(message)}${debug ? '' : ' (run again with --debug for details)'}\n`);
-		if (debug && error instanceof Error) process.stderr.write(`${inert(error.stack ?? '')}\n`);
+		if (debug) printStack(error);
 		process.exitCode = ExitCode.unexpected;
 	}
 }
