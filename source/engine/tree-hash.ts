@@ -12,6 +12,7 @@
  * about 40 digests of memory.
  */
 import {createHash, type Hash} from 'node:crypto';
+import {open, type FileHandle} from 'node:fs/promises';
 
 export const MiB = 1024 * 1024;
 export const LEAF_SIZE = MiB;
@@ -126,6 +127,77 @@ export function treeHash(data: Uint8Array): string {
 export async function treeHashStream(stream: AsyncIterable<Uint8Array>): Promise<{hash: string; bytes: number}> {
 	const hasher = new TreeHasher();
 	for await (const piece of stream) hasher.update(piece);
+	const bytes = hasher.bytes;
+	return {hash: hasher.hex(), bytes};
+}
+
+export type TreeHashFileOptions = {
+	/** First byte to hash (default 0). */
+	start?: number;
+	/** Last byte to hash, inclusive (default: up to the end of the file). The file must reach it. */
+	end?: number;
+	/** Read size in bytes (default 8 MiB); two buffers of this size are used. */
+	bufferSize?: number;
+};
+
+/** Thrown by treeHashFile when the file ends before the requested end. */
+export class ShortFileError extends Error {
+	constructor(readonly expected: number, readonly got: number) {
+		super(`the file ended after ${got} of ${expected} bytes`);
+		this.name = 'ShortFileError';
+	}
+}
+
+export const DEFAULT_READ_BUFFER = 8 * MiB;
+
+/**
+ * Tree hash of a file (or of bytes start..end of it), as hex. Reads into two
+ * reused buffers so the next read runs while the current one is hashed. Without
+ * start/end the file is read sequentially, so pipes and other non-seekable
+ * files work too. File system errors (ENOENT, EACCES, EISDIR...) are passed on.
+ */
+export async function treeHashFile(file: string | FileHandle, options: TreeHashFileOptions = {}): Promise<{hash: string; bytes: number}> {
+	const bufferSize = options.bufferSize ?? DEFAULT_READ_BUFFER;
+	const start = options.start ?? 0;
+	const positioned = options.start !== undefined || options.end !== undefined;
+	const wanted = options.end === undefined ? Number.POSITIVE_INFINITY : options.end - start + 1;
+	if (!Number.isSafeInteger(start) || start < 0 || !(wanted >= 0)) throw new RangeError(`treeHashFile: bad range ${start}-${String(options.end)}`);
+	if (!Number.isSafeInteger(bufferSize) || bufferSize <= 0) throw new RangeError(`treeHashFile: bad buffer size ${bufferSize}`);
+
+	const handle = typeof file === 'string' ? await open(file, 'r') : file;
+	const buffers = [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)];
+	const hasher = new TreeHasher();
+	let position = start;
+	let remaining = wanted;
+	let which = 0;
+	const readInto = async (buffer: Buffer): Promise<number> => {
+		if (remaining <= 0) return 0;
+		const length = Math.min(bufferSize, remaining);
+		const {bytesRead} = await handle.read(buffer, 0, length, positioned ? position : null);
+		return bytesRead;
+	};
+
+	let pending: Promise<number> | undefined;
+	try {
+		pending = readInto(buffers[which]);
+		for (;;) {
+			const bytesRead = await pending;
+			pending = undefined;
+			if (bytesRead === 0) break;
+			const current = buffers[which];
+			position += bytesRead;
+			remaining -= bytesRead;
+			which ^= 1;
+			pending = readInto(buffers[which]);
+			hasher.update(bytesRead === bufferSize ? current : current.subarray(0, bytesRead));
+		}
+	} finally {
+		// Never close the handle under a read still in flight.
+		if (pending) await pending.catch(() => 0);
+		if (typeof file === 'string') await handle.close();
+	}
+
+	if (remaining > 0 && remaining !== Number.POSITIVE_INFINITY) throw new ShortFileError(wanted, hasher.bytes);
 	const bytes = hasher.bytes;
 	return {hash: hasher.hex(), bytes};
 }
