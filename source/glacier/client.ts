@@ -37,6 +37,12 @@ export type ConnectionOptions = {
 
 export type Connection = {
 	client: GlacierClient;
+	/**
+	 * The same endpoint, credentials and sockets, but no SDK retries: for
+	 * GetJobOutput bodies, which the download engine retries itself (with
+	 * backoff, counted and shown) because the SDK cannot retry a broken body.
+	 */
+	outputClient?: GlacierClient;
 	accountId: string;
 	/** What the header line shows: endpoint, region, profile. */
 	endpointLabel: string;
@@ -82,7 +88,7 @@ export function connect(options: ConnectionOptions = {}): Connection {
 	const httpAgent = new HttpAgent(agentOptions);
 	const region = regionFrom(options);
 	const profile = options.profile ?? process.env.AWS_PROFILE;
-	const client = new GlacierClient({
+	const clientConfig = {
 		...(region ? {region} : {}),
 		...(profile ? {profile} : {}),
 		...(endpoint ? {endpoint: endpoint.toString().replace(/\/$/, '')} : {}),
@@ -94,15 +100,19 @@ export function connect(options: ConnectionOptions = {}): Connection {
 			connectionTimeout: (options.connectTimeoutSeconds ?? 60) * 1000 || undefined,
 			requestTimeout: (options.readTimeoutSeconds ?? 60) * 1000 || undefined,
 		},
-	});
+	};
+	const client = new GlacierClient(clientConfig);
+	const outputClient = new GlacierClient({...clientConfig, maxAttempts: 1});
 	return {
 		client,
+		outputClient,
 		accountId: options.accountId ?? '-',
 		endpointLabel: endpoint ? endpoint.host : `glacier.${region ?? '(no region)'}.amazonaws.com`,
 		region: region ?? '(from profile)',
 		profile,
 		close() {
 			client.destroy();
+			outputClient.destroy();
 			httpAgent.destroy();
 			httpsAgent.destroy();
 		},
