@@ -1,0 +1,125 @@
+/**
+ * A local Glacier-compatible server (the 2012 vault API over real HTTP), for
+ * the demo, the tests and the benchmarks: deterministic generated archive
+ * content, tree hashes computed once and cached, jobs whose state follows a
+ * clock, Glacier's error bodies, and fault injection.
+ *
+ *   const emulator = await startEmulator({demo: true});
+ *   new GlacierClient({endpoint: emulator.url, region: 'us-east-1', credentials: {accessKeyId: 'test', secretAccessKey: 'test'}});
+ */
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {contentBytes} from './content.js';
+import {demoVaultNotes, loadDemo} from './demo.js';
+import {FaultSet} from './faults.js';
+import {LeafHashes} from './hashes.js';
+import {createHandler} from './server.js';
+import {Store} from './store.js';
+import type {Emulator, EmulatorOptions, RequestRecord} from './types.js';
+
+export type {ArchiveSpec, Emulator, EmulatorOptions, FaultHit, FaultKind, FaultRule, JobSpec, JobStatus, OperationName, RequestRecord, Tier, VaultSummary} from './types.js';
+export {faultKinds, operationNames} from './types.js';
+export {normalizeFaultRule, parseFaultSpec} from './faults.js';
+export {isMegabyteAligned, isTreeHashAligned} from './alignment.js';
+export {glacierCsvField} from './inventory-output.js';
+
+export const defaultHashCacheDir = join(tmpdir(), 'thaw-emulator-cache');
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	const hashes = new LeafHashes(options.hashCacheDir ?? defaultHashCacheDir);
+	const store = new Store({
+		accountId: options.accountId ?? '123456789012',
+		region: options.region ?? 'us-east-1',
+		now: options.now ?? Date.now,
+		jobDelayMs: options.jobDelayMs ?? 0,
+		hashes,
+	});
+	const faults = new FaultSet(options.faults ?? []);
+	const requests: RequestRecord[] = [];
+	if (options.demo) loadDemo(store);
+	if (options.warmUp ?? options.demo) {
+		// Hash what the demo jobs need in the background, smallest first, so answers are ready when asked for.
+		for (const vault of store.vaults.values()) for (const job of vault.jobs) job.prepare().catch(() => undefined);
+	}
+
+	const server = createServer({keepAlive: true}, createHandler({store, faults, requests, log: options.log}));
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const address = server.address() as AddressInfo;
+	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+	let closing: Promise<void> | undefined;
+	const emulator: Emulator = {
+		url: `http://${host}:${address.port}`,
+		accountId: store.options.accountId,
+		region: store.options.region,
+		async close() {
+			closing ??= new Promise<void>(resolve => {
+				hashes.stop();
+				server.close(() => {
+					resolve();
+				});
+				server.closeAllConnections();
+			});
+			return closing;
+		},
+		createVault(name) {
+			store.createVault(name);
+		},
+		addArchive(vault, spec) {
+			const archive = store.addArchive(vault, spec);
+			return {archiveId: archive.id, size: archive.size};
+		},
+		async archiveTreeHash(vault, archiveId) {
+			return store.archiveTreeHash(store.archive(vault, archiveId));
+		},
+		archiveBytes(vault, archiveId, start, endInclusive) {
+			const archive = store.archive(vault, archiveId);
+			if (start < 0 || endInclusive >= archive.size) throw new RangeError(`bytes ${start}-${endInclusive} are outside the archive of ${archive.size} bytes`);
+			return contentBytes(archive.key, start, endInclusive);
+		},
+		async addJob(vault, spec) {
+			const job = store.addJob(vault, spec);
+			await job.prepare();
+			return job.id;
+		},
+		faults: {
+			add(rule) {
+				faults.add(rule);
+			},
+			clear() {
+				faults.clear();
+			},
+			get hits() {
+				return faults.hits;
+			},
+		},
+		requests,
+		summary() {
+			const now = store.now;
+			return [...store.vaults.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(vault => {
+				const jobs = {InProgress: 0, Succeeded: 0, Failed: 0};
+				for (const job of store.visibleJobs(vault)) jobs[store.status(job, now)]++;
+				return {
+					vault: vault.name,
+					archives: vault.archives.length,
+					sizeInBytes: vault.archives.reduce((sum, a) => sum + a.size, 0),
+					jobs,
+					...(options.demo && demoVaultNotes[vault.name] ? {note: demoVaultNotes[vault.name]} : {}),
+				};
+			});
+		},
+		jobs(vault) {
+			const v = store.vault(vault);
+			return store.visibleJobs(v).map(job => ({jobId: job.id, action: job.action, status: store.status(job), description: job.description}));
+		},
+	};
+	return emulator;
+}

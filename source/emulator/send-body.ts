@@ -1,0 +1,150 @@
+/**
+ * Writing a response body in pieces, honouring backpressure, with the body
+ * faults applied: corrupt, drop, short, stall, bandwidth.
+ */
+import type {ServerResponse} from 'node:http';
+import type {FaultRule} from './types.js';
+
+const pieceSize = 256 * 1024;
+
+export type BodySource = {
+	length: number;
+	/** The next `length` bytes, in order. */
+	read(length: number): Buffer;
+};
+
+export type BodyFaults = {
+	corruptAt?: number;
+	dropAt?: number;
+	shortTo?: number;
+	stallAt?: number;
+	stallMs?: number; // undefined: until the client closes
+	bytesPerSecond?: number;
+};
+
+/** The body faults among the rules hitting a request, resolved against the body length. */
+export function bodyFaults(rules: readonly FaultRule[], length: number): BodyFaults {
+	const half = Math.floor(length / 2);
+	const faults: BodyFaults = {};
+	for (const rule of rules) {
+		const at = Math.min(rule.afterBytes ?? half, length);
+		switch (rule.kind) {
+			case 'corrupt': {
+				faults.corruptAt = Math.min(rule.afterBytes ?? half, Math.max(0, length - 1));
+				break;
+			}
+
+			case 'drop': {
+				faults.dropAt = at;
+				break;
+			}
+
+			case 'short': {
+				faults.shortTo = at;
+				break;
+			}
+
+			case 'stall': {
+				faults.stallAt = at;
+				faults.stallMs = rule.stallMs;
+				break;
+			}
+
+			case 'bandwidth': {
+				faults.bytesPerSecond = rule.bytesPerSecond ?? 1024 * 1024;
+				break;
+			}
+
+			default:
+		}
+	}
+
+	return faults;
+}
+
+function closed(res: ServerResponse): boolean {
+	return res.destroyed || res.writableEnded || res.socket === null || res.socket.destroyed;
+}
+
+async function waitFor(res: ServerResponse, event: 'drain' | null, ms?: number): Promise<void> {
+	if (closed(res)) return;
+	await new Promise<void>(resolve => {
+		let timer: NodeJS.Timeout | undefined;
+		const done = (): void => {
+			if (timer) clearTimeout(timer);
+			res.off('close', done);
+			if (event) res.off(event, done);
+			resolve();
+		};
+
+		res.once('close', done);
+		if (event) res.once(event, done);
+		if (ms !== undefined) timer = setTimeout(done, ms);
+	});
+}
+
+async function flush(res: ServerResponse, piece: Buffer): Promise<void> {
+	await new Promise<void>(resolve => {
+		res.write(piece, () => {
+			resolve();
+		});
+	});
+}
+
+/**
+ * Send the body (headers must already be set, including Content-Length, which
+ * under a `short` fault is the shortened length). Resolves when done or when
+ * the client went away.
+ */
+export async function sendBody(res: ServerResponse, source: BodySource, faults: BodyFaults): Promise<void> {
+	const limit = Math.min(source.length, faults.shortTo ?? source.length);
+	const started = Date.now();
+	let sent = 0;
+	let stalled = false;
+	const rate = faults.bytesPerSecond;
+	const maxPiece = rate === undefined ? pieceSize : Math.max(1024, Math.min(pieceSize, Math.floor(rate / 20)));
+	while (sent < limit || (faults.dropAt !== undefined && sent === faults.dropAt)) {
+		if (closed(res)) return;
+		if (faults.dropAt !== undefined && sent >= faults.dropAt) {
+			res.socket?.destroy();
+			return;
+		}
+
+		if (faults.stallAt !== undefined && !stalled && sent >= faults.stallAt) {
+			stalled = true;
+			// eslint-disable-next-line no-await-in-loop
+			await waitFor(res, null, faults.stallMs);
+			continue;
+		}
+
+		let size = Math.min(maxPiece, limit - sent);
+		for (const boundary of [faults.dropAt, stalled ? undefined : faults.stallAt]) {
+			if (boundary !== undefined && boundary > sent) size = Math.min(size, boundary - sent);
+		}
+
+		let piece = source.read(size);
+		if (faults.corruptAt !== undefined && faults.corruptAt >= sent && faults.corruptAt < sent + size) {
+			piece = Buffer.from(piece);
+			piece[faults.corruptAt - sent] ^= 0xff;
+		}
+
+		sent += size;
+		const boundaryNext = sent === faults.dropAt || sent === faults.stallAt;
+		if (boundaryNext) {
+			// eslint-disable-next-line no-await-in-loop
+			await flush(res, piece);
+		} else if (!res.write(piece)) {
+			// eslint-disable-next-line no-await-in-loop
+			await waitFor(res, 'drain');
+		}
+
+		if (rate !== undefined) {
+			const due = started + (sent / rate * 1000);
+			const wait = due - Date.now();
+			// eslint-disable-next-line no-await-in-loop
+			if (wait > 0) await waitFor(res, null, wait);
+		}
+	}
+
+	if (!closed(res)) res.end();
+}

@@ -1,0 +1,406 @@
+/**
+ * The emulator's state: vaults, their archives (metadata only: content is
+ * generated from the seed when read) and jobs, whose status is derived from
+ * the clock at the moment of each request. Also the JSON views Glacier
+ * returns for them.
+ */
+import {MiB} from '../engine/tree-hash.js';
+import {isMegabyteAligned, isTreeHashAligned} from './alignment.js';
+import {contentKey} from './content.js';
+import {rangeTreeHash, type LeafHashes} from './hashes.js';
+import {archiveIdFor, isValidVaultName, jobIdFor, randomJobId} from './ids.js';
+import {inventoryCsv, inventoryJson, type InventoryArchive} from './inventory-output.js';
+import type {ArchiveSpec, JobSpec, JobStatus, Tier} from './types.js';
+
+export const jobLifetimeMs = 24 * 60 * 60 * 1000;
+
+/** A Glacier error response: HTTP status, `code`, `message`, `type`. */
+export class GlacierError extends Error {
+	constructor(readonly status: number, readonly code: string, message: string, readonly type: 'Client' | 'Server' = status >= 500 ? 'Server' : 'Client') {
+		super(message);
+		this.name = 'GlacierError';
+	}
+}
+
+export function invalid(message: string): GlacierError {
+	return new GlacierError(400, 'InvalidParameterValueException', message);
+}
+
+export function missing(message: string): GlacierError {
+	return new GlacierError(400, 'MissingParameterValueException', message);
+}
+
+export type Archive = {
+	id: string;
+	size: number;
+	description: string;
+	seed: string;
+	key: Buffer;
+	creationDate: number;
+};
+
+export type Vault = {
+	name: string;
+	creationDate: number;
+	archives: Archive[];
+	archiveById: Map<string, Archive>;
+	jobs: Job[];
+	jobById: Map<string, Job>;
+	lastInventoryDate: number | undefined;
+	archiveCounter: number;
+	jobCounter: number;
+};
+
+type InventoryParameters = {StartDate: string | null; EndDate: string | null; Limit: string | null; Marker: string | null};
+
+export type Job = {
+	id: string;
+	vault: Vault;
+	action: 'ArchiveRetrieval' | 'InventoryRetrieval';
+	archive?: Archive;
+	rangeStart: number; // archive coordinates (archive jobs)
+	rangeEnd: number;
+	tier: Tier;
+	description: string | null;
+	snsTopic: string | null;
+	createdAt: number;
+	completesAt: number; // Infinity: never
+	finalStatus: 'Succeeded' | 'Failed';
+	failMessage: string;
+	format: 'JSON' | 'CSV';
+	inventoryParameters?: InventoryParameters;
+	inventory?: Buffer;
+	archiveLeaves?: Buffer[];
+	/** Compute what the job's answers need (tree hashes, the inventory); memoized. */
+	prepare: () => Promise<void>;
+};
+
+export type StoreOptions = {accountId: string; region: string; now: () => number; jobDelayMs: number; hashes: LeafHashes};
+
+const tiers: readonly Tier[] = ['Expedited', 'Standard', 'Bulk'];
+
+export function iso(ms: number): string {
+	return new Date(ms).toISOString();
+}
+
+/** ISO 8601 without milliseconds, as inventories write dates. */
+export function isoSeconds(ms: number): string {
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function parseDate(text: string, what: string): number {
+	const ms = Date.parse(text);
+	if (Number.isNaN(ms)) throw new TypeError(`${what}: not a date: ${text}`);
+	return ms;
+}
+
+export class Store {
+	readonly vaults = new Map<string, Vault>();
+
+	constructor(readonly options: StoreOptions) {}
+
+	get now(): number {
+		return this.options.now();
+	}
+
+	vaultArn(vault: Vault | string): string {
+		const name = typeof vault === 'string' ? vault : vault.name;
+		return `arn:aws:glacier:${this.options.region}:${this.options.accountId}:vaults/${name}`;
+	}
+
+	// ---- building state (in-process API, demo) ----
+
+	createVault(name: string, creationDate = this.now): Vault {
+		if (!isValidVaultName(name)) throw new TypeError(`invalid vault name: ${name}`);
+		let vault = this.vaults.get(name);
+		if (!vault) {
+			vault = {name, creationDate, archives: [], archiveById: new Map(), jobs: [], jobById: new Map(), lastInventoryDate: undefined, archiveCounter: 0, jobCounter: 0};
+			this.vaults.set(name, vault);
+		}
+
+		return vault;
+	}
+
+	vault(name: string): Vault {
+		const vault = this.vaults.get(name);
+		if (!vault) throw new GlacierError(404, 'ResourceNotFoundException', `Vault not found for ARN: ${this.vaultArn(name)}`);
+		return vault;
+	}
+
+	addArchive(vaultName: string, spec: ArchiveSpec): Archive {
+		const vault = this.vaultForSetup(vaultName);
+		if (!Number.isSafeInteger(spec.size) || spec.size < 0) throw new TypeError(`archive size must be a non-negative integer: ${spec.size}`);
+		const index = vault.archiveCounter++;
+		const id = archiveIdFor(`${vault.name}\0${index}\0${spec.seed ?? ''}\0${spec.size}`);
+		const seed = spec.seed ?? id;
+		const creationDate = spec.creationDate === undefined ? this.now : parseDate(spec.creationDate, 'creationDate');
+		const archive: Archive = {id, size: spec.size, description: spec.description ?? '', seed, key: contentKey(seed), creationDate};
+		vault.archives.push(archive);
+		vault.archiveById.set(id, archive);
+		vault.lastInventoryDate = Math.max(vault.lastInventoryDate ?? 0, creationDate);
+		return archive;
+	}
+
+	archive(vaultName: string, archiveId: string): Archive {
+		const archive = this.vaultForSetup(vaultName).archiveById.get(archiveId);
+		if (!archive) throw new TypeError(`no archive ${archiveId} in vault ${vaultName}`);
+		return archive;
+	}
+
+	async archiveLeaves(archive: Archive): Promise<Buffer[]> {
+		return this.options.hashes.leaves(archive.seed, archive.key, archive.size);
+	}
+
+	async archiveTreeHash(archive: Archive): Promise<string> {
+		return rangeTreeHash(await this.archiveLeaves(archive), 0, archive.size - 1);
+	}
+
+	/** Add a job as the in-process API describes it (default: Succeeded now). */
+	addJob(vaultName: string, spec: JobSpec, name?: string, lazy = false): Job {
+		const vault = this.vaultForSetup(vaultName);
+		const now = this.now;
+		const status: JobStatus = spec.status ?? 'Succeeded';
+		let completesAt: number;
+		if (status === 'InProgress') completesAt = spec.completedAt === undefined ? Number.POSITIVE_INFINITY : parseDate(spec.completedAt, 'completedAt');
+		else completesAt = spec.completedAt === undefined ? now : parseDate(spec.completedAt, 'completedAt');
+		const createdAt = spec.createdAt === undefined ? (status === 'InProgress' ? now : completesAt - (4 * 60 * 60 * 1000)) : parseDate(spec.createdAt, 'createdAt');
+		const id = name === undefined ? randomJobId() : jobIdFor(`${vault.name}\0${name}`);
+		try {
+			return this.createJob(vault, id, {
+				Type: spec.type,
+				ArchiveId: spec.type === 'archive-retrieval' ? spec.archiveId : undefined,
+				RetrievalByteRange: spec.type === 'archive-retrieval' ? spec.range : undefined,
+				Format: spec.type === 'inventory-retrieval' ? spec.format : undefined,
+				Tier: spec.tier,
+				Description: spec.description,
+			}, {createdAt, completesAt, finalStatus: status === 'Failed' ? 'Failed' : 'Succeeded', failMessage: spec.statusMessage}, lazy);
+		} catch (error) {
+			if (error instanceof GlacierError) throw new TypeError(`addJob: ${error.message}`);
+			throw error;
+		}
+	}
+
+	// ---- operations ----
+
+	/** InitiateJob: validate the body as Glacier does; the job completes after jobDelayMs. */
+	initiateJob(vaultName: string, body: unknown): Job {
+		const vault = this.vault(vaultName);
+		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The job parameters must be a JSON object.');
+		const now = this.now;
+		return this.createJob(vault, randomJobId(), body as Record<string, unknown>, {createdAt: now, completesAt: now + this.options.jobDelayMs, finalStatus: 'Succeeded'});
+	}
+
+	/** The jobs ListJobs shows: not expired. */
+	visibleJobs(vault: Vault): Job[] {
+		const now = this.now;
+		return vault.jobs.filter(job => !this.isExpired(job, now));
+	}
+
+	/** A job by id; 404 when unknown or expired (CompletionDate more than 24 h ago). */
+	job(vault: Vault, jobId: string): Job {
+		const job = vault.jobById.get(jobId);
+		if (!job || this.isExpired(job, this.now)) throw new GlacierError(404, 'ResourceNotFoundException', `The job ID was not found: ${jobId}`);
+		return job;
+	}
+
+	isExpired(job: Job, now: number): boolean {
+		return now > job.completesAt + jobLifetimeMs;
+	}
+
+	status(job: Job, now = this.now): JobStatus {
+		return now >= job.completesAt ? job.finalStatus : 'InProgress';
+	}
+
+	/** Output size of a job (inventory: once ready). */
+	outputSize(job: Job): number {
+		if (job.action === 'ArchiveRetrieval') return job.rangeEnd - job.rangeStart + 1;
+		return job.inventory?.length ?? 0;
+	}
+
+	/** Whether the retrieved range (archive coordinates) is tree-hash aligned. */
+	retrievalAligned(job: Job): boolean {
+		const archive = job.archive!;
+		if (archive.size === 0) return true;
+		return isTreeHashAligned(job.rangeStart, job.rangeEnd, archive.size);
+	}
+
+	/** Tree hash of output bytes [start, end] when Glacier would send one, else null. Job must be ready. */
+	outputTreeHash(job: Job, start: number, endInclusive: number): string | null {
+		if (job.action !== 'ArchiveRetrieval' || !this.retrievalAligned(job)) return null;
+		const total = this.outputSize(job);
+		if (total === 0) return rangeTreeHash([], 0, -1);
+		if (!isTreeHashAligned(start, endInclusive, total)) return null;
+		return rangeTreeHash(job.archiveLeaves!, job.rangeStart + start, job.rangeStart + endInclusive);
+	}
+
+	describeVault(vault: Vault): Record<string, unknown> {
+		return {
+			CreationDate: iso(vault.creationDate),
+			LastInventoryDate: vault.lastInventoryDate === undefined ? null : iso(vault.lastInventoryDate),
+			NumberOfArchives: vault.archives.length,
+			SizeInBytes: vault.archives.reduce((sum, a) => sum + a.size, 0),
+			VaultARN: this.vaultArn(vault),
+			VaultName: vault.name,
+		};
+	}
+
+	/** DescribeJob's body (the job must be ready). */
+	describeJob(job: Job): Record<string, unknown> {
+		const now = this.now;
+		const status = this.status(job, now);
+		const completed = status !== 'InProgress';
+		const archiveJob = job.action === 'ArchiveRetrieval';
+		let sha256TreeHash: string | null = null;
+		if (archiveJob && this.retrievalAligned(job)) {
+			const whole = job.rangeStart === 0 && job.rangeEnd === job.archive!.size - 1;
+			sha256TreeHash = whole && !completed ? null : this.outputTreeHash(job, 0, this.outputSize(job) - 1);
+		}
+
+		const description: Record<string, unknown> = {
+			Action: job.action,
+			ArchiveId: archiveJob ? job.archive!.id : null,
+			ArchiveSHA256TreeHash: archiveJob ? rangeTreeHash(job.archiveLeaves!, 0, job.archive!.size - 1) : null,
+			ArchiveSizeInBytes: archiveJob ? job.archive!.size : null,
+			Completed: completed,
+			CompletionDate: completed ? iso(job.completesAt) : null,
+			CreationDate: iso(job.createdAt),
+			InventorySizeInBytes: !archiveJob && status === 'Succeeded' ? this.outputSize(job) : null,
+			JobDescription: job.description,
+			JobId: job.id,
+			RetrievalByteRange: archiveJob ? `${job.rangeStart}-${job.rangeEnd}` : null,
+			SHA256TreeHash: sha256TreeHash,
+			SNSTopic: job.snsTopic,
+			StatusCode: status,
+			StatusMessage: status === 'Succeeded' ? 'Succeeded' : status === 'Failed' ? job.failMessage : null,
+			Tier: job.tier,
+			VaultARN: this.vaultArn(job.vault),
+		};
+		if (!archiveJob) description.InventoryRetrievalParameters = {Format: job.format, ...job.inventoryParameters};
+		return description;
+	}
+
+	// ---- internals ----
+
+	private vaultForSetup(name: string): Vault {
+		const vault = this.vaults.get(name);
+		if (!vault) throw new TypeError(`no vault named ${name}`);
+		return vault;
+	}
+
+	private createJob(vault: Vault, id: string, parameters: Record<string, unknown>, timing: {createdAt: number; completesAt: number; finalStatus: 'Succeeded' | 'Failed'; failMessage?: string}, lazy = false): Job {
+		const text = (name: string): string | undefined => {
+			const value = parameters[name];
+			if (value === undefined || value === null) return undefined;
+			if (typeof value !== 'string') throw invalid(`Invalid value for ${name}: must be a string.`);
+			return value;
+		};
+
+		const type = text('Type')?.toLowerCase();
+		if (type === undefined) throw missing('Required parameter missing: Type.');
+		if (type !== 'archive-retrieval' && type !== 'inventory-retrieval') throw invalid(`Invalid job type: ${text('Type')}. Valid values are archive-retrieval and inventory-retrieval.`);
+		const tierText = text('Tier') ?? 'Standard';
+		const tier = tiers.find(t => t.toLowerCase() === tierText.toLowerCase());
+		if (!tier) throw invalid(`Invalid tier: ${tierText}. Valid values are Expedited, Standard and Bulk.`);
+		const description = text('Description');
+		if (description !== undefined && (description.length > 1024 || !/^[\x20-\x7e]*$/.test(description))) throw invalid('Invalid job description: at most 1024 printable ASCII characters.');
+
+		const job: Job = {
+			id,
+			vault,
+			action: type === 'archive-retrieval' ? 'ArchiveRetrieval' : 'InventoryRetrieval',
+			rangeStart: 0,
+			rangeEnd: -1,
+			tier,
+			description: description ?? null,
+			snsTopic: text('SNSTopic') ?? null,
+			createdAt: timing.createdAt,
+			completesAt: timing.completesAt,
+			finalStatus: timing.finalStatus,
+			failMessage: timing.failMessage ?? 'The job failed: the archive could not be retrieved.',
+			format: 'JSON',
+			prepare: async () => undefined,
+		};
+		let work: () => Promise<void>;
+
+		if (type === 'archive-retrieval') {
+			const archiveId = text('ArchiveId');
+			if (archiveId === undefined) throw missing('Required parameter missing: ArchiveId.');
+			const archive = vault.archiveById.get(archiveId);
+			if (!archive) throw new GlacierError(404, 'ResourceNotFoundException', `Archive not found for ID: ${archiveId}`);
+			job.archive = archive;
+			job.rangeEnd = archive.size - 1;
+			const range = text('RetrievalByteRange');
+			if (range !== undefined) {
+				const match = /^(\d+)-(\d+)$/.exec(range);
+				const start = match ? Number(match[1]) : Number.NaN;
+				const end = match ? Number(match[2]) : Number.NaN;
+				if (!match || end < start || end >= archive.size) throw invalid(`Invalid RetrievalByteRange: ${range}. It must be 'StartByte-EndByte' within the archive of ${archive.size} bytes.`);
+				if (!isMegabyteAligned(start, end, archive.size)) throw invalid(`The RetrievalByteRange ${range} is not megabyte aligned: the start must be a multiple of ${MiB} and the end plus one a multiple of ${MiB} or the archive size.`);
+				job.rangeStart = start;
+				job.rangeEnd = end;
+			}
+
+			work = async () => {
+				job.archiveLeaves = await this.archiveLeaves(archive);
+			};
+		} else {
+			const formatText = text('Format') ?? 'JSON';
+			const format = formatText.toUpperCase();
+			if (format !== 'JSON' && format !== 'CSV') throw invalid(`Invalid format: ${formatText}. Valid values are JSON and CSV.`);
+			job.format = format;
+			const raw = parameters.InventoryRetrievalParameters;
+			if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) throw invalid('InventoryRetrievalParameters must be an object.');
+			const given = (raw ?? {}) as Record<string, unknown>;
+			const field = (name: string): string | null => {
+				const value = given[name];
+				if (value === undefined || value === null) return null;
+				if (typeof value !== 'string') throw invalid(`Invalid value for InventoryRetrievalParameters.${name}.`);
+				return value;
+			};
+
+			const startDate = field('StartDate');
+			const endDate = field('EndDate');
+			const limit = field('Limit');
+			const marker = field('Marker');
+			for (const [name, value] of [['StartDate', startDate], ['EndDate', endDate]] as const) {
+				if (value !== null && Number.isNaN(Date.parse(value))) throw invalid(`Invalid ${name}: ${value}`);
+			}
+
+			if (limit !== null && (!/^\d+$/.test(limit) || Number(limit) < 1)) throw invalid(`Invalid Limit: ${limit}`);
+			if (marker !== null && !vault.archiveById.has(marker)) throw invalid(`Invalid Marker: ${marker}`);
+			job.inventoryParameters = {StartDate: startDate, EndDate: endDate, Limit: limit, Marker: null};
+			const snapshot = [...vault.archives];
+			const inventoryDate = vault.lastInventoryDate ?? vault.creationDate;
+			work = async () => this.buildInventory(job, snapshot, inventoryDate, {startDate, endDate, limit, marker});
+		}
+
+		let started: Promise<void> | undefined;
+		job.prepare = async () => {
+			started ??= work();
+			return started;
+		};
+		if (!lazy) job.prepare().catch(() => undefined);
+
+		vault.jobs.push(job);
+		vault.jobById.set(id, job);
+		vault.jobCounter++;
+		return job;
+	}
+
+	private async buildInventory(job: Job, snapshot: Archive[], inventoryDate: number, filter: {startDate: string | null; endDate: string | null; limit: string | null; marker: string | null}): Promise<void> {
+		let archives = snapshot;
+		if (filter.marker !== null) archives = archives.slice(Math.max(0, archives.findIndex(a => a.id === filter.marker)));
+		if (filter.startDate !== null) archives = archives.filter(a => a.creationDate >= Date.parse(filter.startDate!));
+		if (filter.endDate !== null) archives = archives.filter(a => a.creationDate < Date.parse(filter.endDate!));
+		if (filter.limit !== null && archives.length > Number(filter.limit)) {
+			job.inventoryParameters!.Marker = archives[Number(filter.limit)].id;
+			archives = archives.slice(0, Number(filter.limit));
+		}
+
+		const hashes = await Promise.all(archives.map(async a => this.archiveTreeHash(a)));
+		const rows: InventoryArchive[] = archives.map((a, i) => ({archiveId: a.id, description: a.description, creationDate: isoSeconds(a.creationDate), size: a.size, treeHash: hashes[i]}));
+
+		const text = job.format === 'CSV' ? inventoryCsv(rows) : inventoryJson(this.vaultArn(job.vault), isoSeconds(inventoryDate), rows);
+		job.inventory = Buffer.from(text, 'utf8');
+	}
+}

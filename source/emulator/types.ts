@@ -1,0 +1,92 @@
+/**
+ * The emulator's public types: the contract the tests, the demo, the TUI and
+ * the benchmarks code against. index.ts re-exports all of them.
+ */
+export type FaultKind =
+	| 'corrupt' // flip some body bytes while x-amz-sha256-tree-hash stays the correct one
+	| 'drop' // destroy the socket after `afterBytes` body bytes (default: half the body)
+	| 'short' // send only `afterBytes` bytes (default half) with a matching Content-Length, while Content-Range still claims the full range
+	| 'throttle' // 400 {"code":"ThrottlingException",...}
+	| 'unavailable' // 500 {"code":"ServiceUnavailableException",...}
+	| 'timeout' // 408 {"code":"RequestTimeoutException",...}
+	| 'stall' // send `afterBytes` bytes then stop sending for `stallMs` (default: until the client gives up / closes)
+	| 'ignore-range' // answer 200 with the whole output, ignoring Range
+	| 'wrong-hash' // send a wrong x-amz-sha256-tree-hash header (body correct)
+	| 'bandwidth'; // cap the body rate to `bytesPerSecond`
+
+export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth'];
+
+export type OperationName = 'GetJobOutput' | 'DescribeJob' | 'ListJobs' | 'ListVaults' | 'DescribeVault' | 'InitiateJob';
+
+export const operationNames: readonly OperationName[] = ['GetJobOutput', 'DescribeJob', 'ListJobs', 'ListVaults', 'DescribeVault', 'InitiateJob'];
+
+export type FaultRule = {
+	kind: FaultKind;
+	op?: OperationName; // default 'GetJobOutput'
+	jobId?: string; // only requests for this job
+	range?: string; // only requests whose Range header is exactly this, e.g. 'bytes=0-1048575'
+	times?: number; // how many matching requests it hits (default 1; Infinity = every one)
+	afterBytes?: number;
+	stallMs?: number;
+	bytesPerSecond?: number;
+};
+
+export type FaultHit = {rule: FaultRule; op: string; jobId?: string; range?: string};
+
+export type EmulatorOptions = {
+	port?: number; // default 0 = any free port
+	host?: string; // default '127.0.0.1'
+	demo?: boolean; // load the demo data (default false)
+	jobDelayMs?: number; // how long a job started by InitiateJob stays InProgress (default 0)
+	now?: () => number; // clock in ms since the epoch (default Date.now)
+	accountId?: string; // default '123456789012'
+	region?: string; // default 'us-east-1' (used in ARNs)
+	faults?: FaultRule[];
+	log?: (line: string) => void; // one line per request when given
+	/** Start computing what every job needs (tree hashes, inventories) in the background at once (default: when demo is on). */
+	warmUp?: boolean;
+	/** Where leaf hashes of big archives (>= 64 MiB) are cached; false = no disk cache. Default os.tmpdir()/thaw-emulator-cache. */
+	hashCacheDir?: string | false;
+};
+
+export type Tier = 'Expedited' | 'Standard' | 'Bulk';
+export type JobStatus = 'InProgress' | 'Succeeded' | 'Failed';
+
+export type ArchiveSpec = {size: number; description?: string; seed?: string; creationDate?: string};
+
+type JobCommon = {
+	tier?: Tier;
+	description?: string;
+	status?: JobStatus; // default 'Succeeded' (completed at now())
+	createdAt?: string; // ISO date
+	completedAt?: string; // ISO date; for 'InProgress', when it will succeed (default: never)
+	/** For status 'Failed': the StatusMessage. */
+	statusMessage?: string;
+};
+
+export type JobSpec =
+	| (JobCommon & {type: 'archive-retrieval'; archiveId: string; range?: string /* 'a-b' archive bytes, megabyte aligned */})
+	| (JobCommon & {type: 'inventory-retrieval'; format?: 'JSON' | 'CSV'});
+
+export type RequestRecord = {op: string; method: string; path: string; range?: string; status: number};
+
+export type Emulator = {
+	url: string; // e.g. 'http://127.0.0.1:43121'
+	close(): Promise<void>;
+	createVault(name: string): void;
+	addArchive(vault: string, spec: ArchiveSpec): {archiveId: string; size: number};
+	archiveTreeHash(vault: string, archiveId: string): Promise<string>; // cached
+	archiveBytes(vault: string, archiveId: string, start: number, endInclusive: number): Buffer; // the exact bytes, for tests
+	addJob(vault: string, spec: JobSpec): Promise<string>; // resolves to the JobId once its hashes are ready
+	faults: {add(rule: FaultRule): void; clear(): void; readonly hits: FaultHit[]};
+	requests: RequestRecord[]; // every request served, for tests
+	// ---- additions to the contract ----
+	readonly accountId: string; // the account id in ARNs
+	readonly region: string;
+	/** One entry per vault (sorted by name): archive count and size, visible jobs by status, a note for demo vaults. */
+	summary(): VaultSummary[];
+	/** The jobs ListJobs would show for a vault (not expired), in order. */
+	jobs(vault: string): Array<{jobId: string; action: 'ArchiveRetrieval' | 'InventoryRetrieval'; status: JobStatus; description: string | null}>;
+};
+
+export type VaultSummary = {vault: string; archives: number; sizeInBytes: number; jobs: Record<JobStatus, number>; note?: string};
