@@ -277,7 +277,7 @@ class DownloadEngine {
 			verification: plan.verification,
 			expectedTreeHash: plan.expectedTreeHash,
 		}, plan.chunks.map((chunk): ChunkView => ({index: chunk.index, start: chunk.start, end: chunk.end, state: 'pending', received: 0, attempts: 0})));
-		if (plan.verification.reason) this.store.log('warn', `not fully verifiable: ${plan.verification.reason}`);
+		if (plan.verification.reason) this.store.log('info', `not fully verifiable: ${plan.verification.reason}`);
 
 		this.chunkHashes = plan.chunks.map(() => undefined);
 		this.serverHashes = plan.chunks.map(() => undefined);
@@ -694,7 +694,7 @@ class DownloadEngine {
 		if (plan.expectedTreeHash) {
 			summary = `verified: tree hash ${computed} matches the job's SHA256TreeHash${plan.archiveTreeHash ? ' and the archive\'s ArchiveSHA256TreeHash' : ''}`;
 		} else if (allChunksHashed) {
-			summary = `verified: all ${plan.chunks.length} chunks match Glacier's tree hashes; tree hash of the bytes ${computed}`;
+			summary = `verified: ${plan.chunks.length === 1 ? 'the chunk matches Glacier\'s tree hash' : `all ${plan.chunks.length} chunks match Glacier's tree hashes`}; tree hash of the bytes ${computed}`;
 		} else {
 			summary = `sizes checked (${plan.total} bytes), tree hash not verified: ${plan.verification.reason ?? 'Glacier sent no tree hashes'}`;
 		}

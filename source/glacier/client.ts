@@ -88,6 +88,9 @@ export function connect(options: ConnectionOptions = {}): Connection {
 	const httpAgent = new HttpAgent(agentOptions);
 	const region = regionFrom(options);
 	const profile = options.profile ?? process.env.AWS_PROFILE;
+	// The SDK warns on stderr that its 2027 releases will need Node 22: noise in
+	// every command's output (and it breaks --quiet), not something a user can act on.
+	process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 	const clientConfig = {
 		...(region ? {region} : {}),
 		...(profile ? {profile} : {}),

@@ -1,0 +1,116 @@
+/**
+ * Download progress on stderr for the headless commands, read from the same
+ * store the TUI reads: one live line redrawn in place in a terminal, a plain
+ * line every few seconds otherwise, nothing when quiet. Warnings and errors
+ * the engine logs are printed as their own lines in both modes.
+ */
+import type {DownloadSnapshot, DownloadStore} from '../engine/download-state.js';
+
+export type ProgressMode = 'live' | 'lines' | 'off';
+
+export type ProgressOptions = {
+	stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number};
+	mode: ProgressMode;
+	/** How often a line is drawn (default 200 ms live, 5 s lines). */
+	intervalMs?: number;
+	now?: () => number;
+};
+
+const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+export function formatBytes(bytes: number): string {
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+
+	return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+	if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+	const s = Math.round(seconds);
+	const h = Math.floor(s / 3600);
+	const m = Math.floor((s % 3600) / 60);
+	const rest = String(s % 60).padStart(2, '0');
+	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+/** One line: bytes, percent, rate, ETA, chunks verified, retries. */
+export function progressLine(snapshot: DownloadSnapshot): string {
+	const percent = snapshot.total > 0 ? Math.floor((snapshot.bytesDone / snapshot.total) * 100) : 100;
+	const parts = [
+		`${formatBytes(snapshot.bytesDone)} / ${formatBytes(snapshot.total)} (${percent}%)`,
+		`${formatBytes(snapshot.throughput)}/s`,
+		`ETA ${snapshot.etaSeconds === undefined ? '--:--' : formatDuration(snapshot.etaSeconds)}`,
+		`chunks ${snapshot.verifiedChunks}/${snapshot.chunks.length} verified`,
+		`retries ${snapshot.retries}`,
+	];
+	if (snapshot.phase === 'paused') parts.push('paused');
+	if (snapshot.phase === 'verifying') parts.push('checking the whole');
+	return parts.join('  ');
+}
+
+export type Progress = {
+	/** Draw a last line (live mode) and stop. */
+	stop(): void;
+};
+
+export function startProgress(store: DownloadStore, options: ProgressOptions): Progress {
+	if (options.mode === 'off') return {stop() {}};
+	const {stream, mode} = options;
+	const interval = options.intervalMs ?? (mode === 'live' ? 200 : 5000);
+	let lastLog: unknown;
+	let liveDrawn = false;
+
+	const clearLive = () => {
+		if (liveDrawn) {
+			stream.write('\r\u001B[K');
+			liveDrawn = false;
+		}
+	};
+
+	const printLog = (snapshot: DownloadSnapshot) => {
+		// The log is bounded: new entries start after the last one printed (all of it if that one rotated out).
+		const from = snapshot.log.findIndex(entry => entry === lastLog) + 1;
+		for (const entry of snapshot.log.slice(from)) {
+			if (entry.level === 'info') continue;
+			clearLive();
+			stream.write(`thaw: ${entry.level === 'error' ? 'error' : 'warning'}: ${entry.message}\n`);
+		}
+
+		if (snapshot.log.length > 0) lastLog = snapshot.log.at(-1);
+	};
+
+	const draw = () => {
+		const snapshot = store.getSnapshot();
+		printLog(snapshot);
+		if (snapshot.phase === 'planning' || snapshot.phase === 'done' || snapshot.phase === 'failed' || snapshot.phase === 'cancelled') return;
+		const line = progressLine(snapshot);
+		if (mode === 'live') {
+			const width = Math.max(20, (stream.columns ?? 100) - 1);
+			stream.write(`\r${line.slice(0, width)}\u001B[K`);
+			liveDrawn = true;
+		} else {
+			stream.write(`${line}\n`);
+		}
+	};
+
+	// Warnings as soon as they happen (between progress lines too).
+	const unsubscribe = store.subscribe(() => {
+		const snapshot = store.getSnapshot();
+		if (snapshot.log.at(-1) !== lastLog) printLog(snapshot);
+	});
+	const timer = setInterval(draw, interval);
+	timer.unref();
+	return {
+		stop() {
+			clearInterval(timer);
+			unsubscribe();
+			printLog(store.getSnapshot());
+			clearLive();
+		},
+	};
+}
