@@ -1,0 +1,207 @@
+/**
+ * Column storage for millions of rows in little memory.
+ *
+ * ByteColumn keeps one variable-length byte string per row in 1 MiB pages
+ * with one Uint32 end offset per row (upgraded to Float64 past 4 GiB). A
+ * string never straddles two pages (it starts a new page when it does not
+ * fit; one longer than a page gets a page of its own), so any row is a
+ * zero-copy view and each page can be searched natively with indexOf.
+ *
+ * FixedColumn keeps fixed-width rows (the 32-byte tree hashes) the same way.
+ */
+
+export const pageSize = 1 << 20;
+
+export function growFloat64(array: Float64Array, needed: number): Float64Array {
+	if (needed <= array.length) return array;
+	const next = new Float64Array(Math.max(needed, Math.ceil(array.length * 1.5), 1024));
+	next.set(array);
+	return next;
+}
+
+export function growUint8(array: Uint8Array, needed: number): Uint8Array {
+	if (needed <= array.length) return array;
+	const next = new Uint8Array(Math.max(needed, Math.ceil(array.length * 1.5), 1024));
+	next.set(array);
+	return next;
+}
+
+export type Page = {buffer: Buffer; base: number; used: number};
+
+export class ByteColumn {
+	count = 0;
+	/** Virtual offset where the next string goes. */
+	private end = 0;
+	private ends: Uint32Array | Float64Array = new Uint32Array(1024);
+	/** By virtual page number (end / pageSize); an oversized page fills several slots. */
+	private readonly slots: Page[] = [];
+	private readonly pages: Page[] = [];
+	private current: Page | undefined;
+
+	constructor(expectedRows = 0) {
+		if (expectedRows > 0) this.ends = new Uint32Array(expectedRows);
+	}
+
+	/** Bytes held, pages included (for reports). */
+	get byteLength(): number {
+		let total = this.ends.byteLength;
+		for (const page of this.pages) total += page.buffer.length;
+		return total;
+	}
+
+	push(source: Uint8Array, start = 0, stop = source.length): void {
+		const length = stop - start;
+		if (this.count === this.ends.length) this.growEnds(this.count + 1);
+		if (length > 0) {
+			let page = this.current;
+			if (page === undefined || page.base + page.buffer.length - this.end < length) {
+				const base = Math.ceil(this.end / pageSize) * pageSize;
+				page = {buffer: Buffer.allocUnsafeSlow(Math.max(pageSize, length)), base, used: 0};
+				for (let slot = base / pageSize; slot < (base + page.buffer.length) / pageSize; slot++) this.slots[slot] = page;
+				this.pages.push(page);
+				this.current = page;
+				this.end = base;
+			}
+
+			page.buffer.set(start === 0 && stop === source.length ? source : source.subarray(start, stop), this.end - page.base);
+			this.end += length;
+			page.used = this.end - page.base;
+			if (this.end > 0xFF_FF_FF_FF && this.ends instanceof Uint32Array) this.ends = Float64Array.from(this.ends);
+		}
+
+		this.ends[this.count++] = this.end;
+	}
+
+	/** Zero-copy view of row i's bytes (valid until the next push for the last row only if it was empty). */
+	bytes(i: number): Buffer {
+		const stop = this.ends[i];
+		const start = i === 0 ? 0 : this.ends[i - 1];
+		if (stop === start) return emptyBuffer;
+		const page = this.slots[Math.floor((stop - 1) / pageSize)];
+		return page.buffer.subarray(Math.max(start, page.base) - page.base, stop - page.base);
+	}
+
+	length(i: number): number {
+		const stop = this.ends[i];
+		const start = i === 0 ? 0 : this.ends[i - 1];
+		if (stop === start) return 0;
+		const page = this.slots[Math.floor((stop - 1) / pageSize)];
+		return stop - Math.max(start, page.base);
+	}
+
+	text(i: number): string {
+		return this.bytes(i).toString('utf8');
+	}
+
+	/** The pages in order, for native search. */
+	pageList(): readonly Page[] {
+		return this.pages;
+	}
+
+	/** Virtual end offset of row i (rows are in increasing order). */
+	endOf(i: number): number {
+		return this.ends[i];
+	}
+
+	/** Virtual start offset of row i's bytes. */
+	startOf(i: number): number {
+		const stop = this.ends[i];
+		const start = i === 0 ? 0 : this.ends[i - 1];
+		if (stop === start) return stop;
+		const page = this.slots[Math.floor((stop - 1) / pageSize)];
+		return Math.max(start, page.base);
+	}
+
+	/** True when row i's bytes start with prefix (no allocation). */
+	startsWith(i: number, prefix: Uint8Array): boolean {
+		const stop = this.ends[i];
+		const previous = i === 0 ? 0 : this.ends[i - 1];
+		if (stop - previous < prefix.length) return false;
+		if (prefix.length === 0) return true;
+		const page = this.slots[Math.floor((stop - 1) / pageSize)];
+		const start = Math.max(previous, page.base);
+		if (stop - start < prefix.length) return false;
+		const buffer = page.buffer;
+		const at = start - page.base;
+		for (let k = 0; k < prefix.length; k++) if (buffer[at + k] !== prefix[k]) return false;
+		return true;
+	}
+
+	/**
+	 * Row strings for many rows at once: ASCII rows are sliced out of one
+	 * latin1 string per page (fast); rows for which isAscii() is false are
+	 * decoded as UTF-8.
+	 */
+	strings(rows: ArrayLike<number>, isAscii: (i: number) => boolean): string[] {
+		const out = new Array<string>(rows.length);
+		let cachedPage: Page | undefined;
+		let cachedText = '';
+		for (let k = 0; k < rows.length; k++) {
+			const i = rows[k];
+			const stop = this.ends[i];
+			const previous = i === 0 ? 0 : this.ends[i - 1];
+			if (stop === previous) {
+				out[k] = '';
+				continue;
+			}
+
+			const page = this.slots[Math.floor((stop - 1) / pageSize)];
+			const start = Math.max(previous, page.base);
+			if (!isAscii(i)) {
+				out[k] = page.buffer.toString('utf8', start - page.base, stop - page.base);
+				continue;
+			}
+
+			if (page !== cachedPage) {
+				cachedPage = page;
+				cachedText = page.buffer.toString('latin1', 0, page.used);
+			}
+
+			out[k] = cachedText.slice(start - page.base, stop - page.base);
+		}
+
+		return out;
+	}
+
+	private growEnds(needed: number): void {
+		const next = this.ends instanceof Uint32Array
+			? new Uint32Array(Math.max(needed, Math.ceil(this.ends.length * 1.5)))
+			: new Float64Array(Math.max(needed, Math.ceil(this.ends.length * 1.5)));
+		next.set(this.ends);
+		this.ends = next;
+	}
+}
+
+const emptyBuffer = Buffer.alloc(0);
+
+export class FixedColumn {
+	count = 0;
+	private readonly rowsPerPage: number;
+	private readonly pages: Buffer[] = [];
+
+	constructor(readonly width: number) {
+		this.rowsPerPage = Math.max(1, Math.floor(pageSize / width));
+	}
+
+	get byteLength(): number {
+		return this.pages.length * this.rowsPerPage * this.width;
+	}
+
+	push(source: Uint8Array): void {
+		const page = Math.floor(this.count / this.rowsPerPage);
+		if (page === this.pages.length) this.pages.push(Buffer.allocUnsafeSlow(this.rowsPerPage * this.width));
+		this.pages[page].set(source.subarray(0, this.width), (this.count % this.rowsPerPage) * this.width);
+		this.count++;
+	}
+
+	/** Byte k of row i. */
+	byteAt(i: number, k: number): number {
+		return this.pages[Math.floor(i / this.rowsPerPage)][((i % this.rowsPerPage) * this.width) + k];
+	}
+
+	bytes(i: number): Buffer {
+		const page = this.pages[Math.floor(i / this.rowsPerPage)];
+		const at = (i % this.rowsPerPage) * this.width;
+		return page.subarray(at, at + this.width);
+	}
+}

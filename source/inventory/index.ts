@@ -1,0 +1,14 @@
+export {loadInventory, checkReadable, type InventorySource, type LoadOptions, type LoadResult} from './load.js';
+export {InventoryStore, indicesOf} from './store.js';
+export {parseFilter, FilterError, type Filter, type FilterNode} from './filter.js';
+export {parseSort, sortRows, type SortField, type SortSpec} from './sort.js';
+export {decodeDescription, safeRelativePath, type DecodedDescription} from './decoders.js';
+export {decodeUtf7, encodeUtf7} from './utf7.js';
+export {detectFormat} from './detect.js';
+export {InventoryFormatError} from './format-error.js';
+export {JsonInventoryParser} from './json-reader.js';
+export {GlacierCsvParser, glacierCsvHeader} from './glacier-csv-reader.js';
+export {readCsv} from './csv-reader.js';
+export {formatGlacierDate} from './fields.js';
+export {humanSize, rowToJson, csvLine, csvHeader} from './export.js';
+export type {InventoryFormat, InventoryRow, LoadProgress, Totals} from './types.js';

@@ -1,0 +1,212 @@
+/**
+ * The row store: every archive of an inventory in columns.
+ *
+ * - sizes and creation dates in Float64Arrays (sizes exceed 2^32; dates in ms),
+ * - archive ids, raw descriptions and a lower-cased search text (the decoded
+ *   path when the description was written by a known tool, else the
+ *   description) in paged byte columns with one Uint32 offset per row,
+ * - tree hashes as 32 raw bytes,
+ * - one flag byte per row.
+ * Strings are decoded only for rows asked for (get), so a browser showing 50
+ * rows of 10 million decodes 50. view() gives the row numbers matching a
+ * filter in a sort order; totals() sums count and bytes of any set of rows.
+ */
+import {ByteColumn, FixedColumn, growFloat64, growUint8} from './byte-column.js';
+import {decodeDescription, mightBeEncoded} from './decoders.js';
+import {formatGlacierDate, hexOf} from './fields.js';
+import {flagDecoded, flagNonAscii} from './flags.js';
+import type {Filter} from './filter.js';
+import {parseFilter} from './filter.js';
+import {sortRows, type SortSpec} from './sort.js';
+import type {InventoryFormat, InventoryRow, RecordFields, Totals} from './types.js';
+
+export {flagDecoded, flagNonAscii} from './flags.js';
+
+export class InventoryStore {
+	readonly ids: ByteColumn;
+	readonly descriptions: ByteColumn;
+	/** Lower-cased path (decoded rows) or description, for case-insensitive search and sort. */
+	readonly search: ByteColumn;
+	readonly hashes = new FixedColumn(32);
+	sizes: Float64Array;
+	created: Float64Array;
+	flags: Uint8Array;
+	/** Exact text of creation dates not in Glacier's YYYY-MM-DDTHH:MM:SSZ form, by row. */
+	readonly dateTexts = new Map<number, string>();
+	/** Exact text of tree hashes not written in lower case, by row. */
+	readonly hashTexts = new Map<number, string>();
+	length = 0;
+	totalBytes = 0;
+	vaultArn: string | undefined;
+	inventoryDate: string | undefined;
+	format: InventoryFormat | undefined;
+	private scratch = Buffer.allocUnsafe(4096);
+
+	constructor(expectedRows = 0) {
+		const rows = Math.max(1024, Math.min(expectedRows, 50_000_000));
+		this.ids = new ByteColumn(rows);
+		this.descriptions = new ByteColumn(rows);
+		this.search = new ByteColumn(rows);
+		this.sizes = new Float64Array(rows);
+		this.created = new Float64Array(rows);
+		this.flags = new Uint8Array(rows);
+	}
+
+	/** Append one validated record (the readers call this). */
+	add(fields: RecordFields): void {
+		const i = this.length;
+		if (i === this.sizes.length) {
+			this.sizes = growFloat64(this.sizes, i + 1);
+			this.created = growFloat64(this.created, i + 1);
+			this.flags = growUint8(this.flags, i + 1);
+		}
+
+		this.ids.push(fields.id);
+		this.descriptions.push(fields.description);
+		this.hashes.push(fields.treeHash);
+		this.sizes[i] = fields.size;
+		this.created[i] = fields.creationDate;
+		this.totalBytes += fields.size;
+		if (fields.creationDateText !== undefined) this.dateTexts.set(i, fields.creationDateText);
+		if (fields.treeHashText !== undefined) this.hashTexts.set(i, fields.treeHashText);
+		let flags = 0;
+		const description = fields.description;
+		if (description.length > 0 && mightBeEncoded(description)) {
+			const decoded = decodeDescription(Buffer.from(description.buffer, description.byteOffset, description.length).toString('utf8'));
+			if (decoded) {
+				flags |= flagDecoded;
+				flags |= this.pushSearchText(decoded.path);
+			}
+		}
+
+		if ((flags & flagDecoded) === 0) flags |= this.pushSearchBytes(description);
+		this.flags[i] = flags;
+		this.length = i + 1;
+	}
+
+	private pushSearchText(text: string): number {
+		const lower = Buffer.from(text.toLowerCase(), 'utf8');
+		this.search.push(lower);
+		return lower.length === text.length ? 0 : flagNonAscii;
+	}
+
+	/** ASCII-fold into the search column; non-ASCII text goes through toLowerCase. */
+	private pushSearchBytes(bytes: Uint8Array): number {
+		const length = bytes.length;
+		if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(length * 2);
+		const out = this.scratch;
+		for (let j = 0; j < length; j++) {
+			const b = bytes[j];
+			if (b >= 0x80) return this.pushSearchText(Buffer.from(bytes.buffer, bytes.byteOffset, length).toString('utf8'));
+			out[j] = b >= 65 && b <= 90 ? b + 32 : b;
+		}
+
+		this.search.push(out, 0, length);
+		return 0;
+	}
+
+	archiveId(i: number): string {
+		return this.ids.bytes(i).toString('latin1');
+	}
+
+	description(i: number): string {
+		return this.descriptions.text(i);
+	}
+
+	creationDateText(i: number): string {
+		return this.dateTexts.get(i) ?? formatGlacierDate(this.created[i]);
+	}
+
+	treeHash(i: number): string {
+		return this.hashTexts.get(i) ?? hexOf(this.hashes.bytes(i), 0, 32);
+	}
+
+	/** Path (decoded descriptions) or description: what a person recognises the archive by. */
+	displayName(i: number): string {
+		const description = this.description(i);
+		if ((this.flags[i] & flagDecoded) !== 0) return decodeDescription(description)?.path ?? description;
+		return description;
+	}
+
+	get(i: number): InventoryRow {
+		if (!(i >= 0 && i < this.length)) throw new RangeError(`row ${i} is outside 0..${this.length - 1}`);
+		const description = this.description(i);
+		const row: InventoryRow = {
+			index: i,
+			archiveId: this.archiveId(i),
+			description,
+			creationDate: this.created[i],
+			creationDateText: this.creationDateText(i),
+			size: this.sizes[i],
+			treeHash: this.treeHash(i),
+		};
+		if ((this.flags[i] & flagDecoded) !== 0) {
+			const decoded = decodeDescription(description);
+			if (decoded) {
+				row.path = decoded.path;
+				row.tool = decoded.tool;
+				if (decoded.lastModified !== undefined) row.lastModified = decoded.lastModified;
+			}
+		}
+
+		return row;
+	}
+
+	/** Rows from..to (exclusive) of a view, decoded: what a windowed list draws. */
+	window(view: ArrayLike<number>, from: number, to: number): InventoryRow[] {
+		const rows: InventoryRow[] = [];
+		for (let k = Math.max(0, from); k < Math.min(to, view.length); k++) rows.push(this.get(view[k]));
+		return rows;
+	}
+
+	/**
+	 * Row numbers matching a filter (a parsed Filter or its text; none = all),
+	 * in file order or sorted (stable: equal keys keep file order).
+	 */
+	view(filter?: Filter | string | null, sort?: SortSpec | null): Uint32Array {
+		let rows: Uint32Array;
+		const parsed = typeof filter === 'string' ? parseFilter(filter) : filter;
+		if (parsed && !parsed.matchesAll) {
+			rows = indicesOf(parsed.evaluate(this));
+		} else {
+			rows = new Uint32Array(this.length);
+			for (let i = 0; i < rows.length; i++) rows[i] = i;
+		}
+
+		return sort ? sortRows(this, rows, sort) : rows;
+	}
+
+	/** Count and bytes of the given rows (all rows when none given). */
+	totals(rows?: ArrayLike<number> | Iterable<number>): Totals {
+		if (rows === undefined) return {count: this.length, bytes: this.totalBytes};
+		let count = 0;
+		let bytes = 0;
+		if (typeof (rows as ArrayLike<number>).length === 'number') {
+			const list = rows as ArrayLike<number>;
+			for (let k = 0; k < list.length; k++) bytes += this.sizes[list[k]];
+			count = list.length;
+		} else {
+			for (const i of rows as Iterable<number>) {
+				bytes += this.sizes[i];
+				count++;
+			}
+		}
+
+		return {count, bytes};
+	}
+
+	/** Approximate bytes held by the columns. */
+	get memoryBytes(): number {
+		return this.ids.byteLength + this.descriptions.byteLength + this.search.byteLength + this.hashes.byteLength
+			+ this.sizes.byteLength + this.created.byteLength + this.flags.byteLength;
+	}
+}
+
+export function indicesOf(mask: Uint8Array): Uint32Array {
+	let count = 0;
+	for (let i = 0; i < mask.length; i++) count += mask[i];
+	const rows = new Uint32Array(count);
+	let k = 0;
+	for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) rows[k++] = i;
+	return rows;
+}

@@ -1,0 +1,51 @@
+/**
+ * The shapes shared by the inventory readers, the row store and its users.
+ */
+
+export type InventoryFormat = 'json' | 'csv' | 'glacier-csv';
+
+/** One archive as the browser and the exports see it. Strings are decoded lazily, only for rows asked for. */
+export type InventoryRow = {
+	/** Position of the archive in the file (0-based), the row index in the store. */
+	index: number;
+	archiveId: string;
+	/** The description exactly as the inventory holds it (may contain anything: pass it through inert() before printing). */
+	description: string;
+	/** Creation date in ms since the epoch (UTC). */
+	creationDate: number;
+	/** The creation date exactly as written in the inventory. */
+	creationDateText: string;
+	size: number;
+	/** SHA-256 tree hash, 64 hex digits as written in the inventory. */
+	treeHash: string;
+	/** Set when the description was written by a known tool and decoded. Untrusted: see safeRelativePath(). */
+	path?: string;
+	/** The file's modification time (ms) when the decoded description carries one. */
+	lastModified?: number;
+	/** Which tool wrote the decoded description ('mt-aws-glacier', 'fastglacier', 'cloudberry', 'qnap'). */
+	tool?: string;
+};
+
+export type Totals = {count: number; bytes: number};
+
+/** Bytes consumed so far and, when known, the total. */
+export type LoadProgress = {bytes: number; totalBytes?: number; rows: number};
+
+/** What a reader hands to the store for each valid record. Views are only valid during the call. */
+export type RecordFields = {
+	id: Uint8Array;
+	description: Uint8Array;
+	creationDate: number;
+	/** Set only when the date text is not in Glacier's own `YYYY-MM-DDTHH:MM:SSZ` form, to keep it exactly. */
+	creationDateText: string | undefined;
+	size: number;
+	/** 32 raw bytes. */
+	treeHash: Uint8Array;
+	/** Set only when the hex was not lower case, to keep it exactly. */
+	treeHashText: string | undefined;
+};
+
+export type RecordSink = (fields: RecordFields) => void;
+
+/** Called by a reader for a record that is malformed but does not stop the load (skipBad). */
+export type BadRecordHandler = (error: Error & {line?: number}) => void;
