@@ -13,6 +13,8 @@
  */
 import {createHash, type Hash} from 'node:crypto';
 import {open, type FileHandle} from 'node:fs/promises';
+import {availableParallelism} from 'node:os';
+import {Worker} from 'node:worker_threads';
 
 export const MiB = 1024 * 1024;
 export const LEAF_SIZE = MiB;
@@ -136,68 +138,227 @@ export type TreeHashFileOptions = {
 	start?: number;
 	/** Last byte to hash, inclusive (default: up to the end of the file). The file must reach it. */
 	end?: number;
-	/** Read size in bytes (default 8 MiB); two buffers of this size are used. */
+	/** Read size in bytes (default 8 MiB; a multiple of 1 MiB when hashing on several threads). */
 	bufferSize?: number;
+	/**
+	 * Threads hashing leaves (default: 1 for less than 64 MiB or a pipe, else
+	 * up to 4, one per core). With more than one, leaves are hashed in worker
+	 * threads and only their digests are combined here.
+	 */
+	threads?: number;
 };
 
 /** Thrown by treeHashFile when the file ends before the requested end. */
 export class ShortFileError extends Error {
-	constructor(readonly expected: number, readonly got: number) {
+	readonly expected: number;
+	readonly got: number;
+
+	constructor(expected: number, got: number) {
 		super(`the file ended after ${got} of ${expected} bytes`);
 		this.name = 'ShortFileError';
+		this.expected = expected;
+		this.got = got;
 	}
 }
 
 export const DEFAULT_READ_BUFFER = 8 * MiB;
+/** Below this many bytes treeHashFile does not start worker threads (starting them costs more than it saves). */
+export const PARALLEL_MIN_BYTES = 64 * MiB;
+export const MAX_HASH_THREADS = 4;
 
 /**
- * Tree hash of a file (or of bytes start..end of it), as hex. Reads into two
- * reused buffers so the next read runs while the current one is hashed. Without
- * start/end the file is read sequentially, so pipes and other non-seekable
- * files work too. File system errors (ENOENT, EACCES, EISDIR...) are passed on.
+ * Tree hash of a file (or of bytes start..end of it), as hex.
+ *
+ * One thread: reads into two reused buffers, so the next read runs while the
+ * current one is hashed. Several threads (large regular files, when the
+ * machine has more than one core): whole-leaf blocks are handed to worker
+ * threads, which send back leaf digests that are combined in order here.
+ * Without start/end the file is read sequentially, so pipes and other
+ * non-seekable files work too. File system errors (ENOENT, EACCES, EISDIR...)
+ * are passed on; a file shorter than `end` gives a ShortFileError.
  */
 export async function treeHashFile(file: string | FileHandle, options: TreeHashFileOptions = {}): Promise<{hash: string; bytes: number}> {
 	const bufferSize = options.bufferSize ?? DEFAULT_READ_BUFFER;
 	const start = options.start ?? 0;
-	const positioned = options.start !== undefined || options.end !== undefined;
 	const wanted = options.end === undefined ? Number.POSITIVE_INFINITY : options.end - start + 1;
 	if (!Number.isSafeInteger(start) || start < 0 || !(wanted >= 0)) throw new RangeError(`treeHashFile: bad range ${start}-${String(options.end)}`);
 	if (!Number.isSafeInteger(bufferSize) || bufferSize <= 0) throw new RangeError(`treeHashFile: bad buffer size ${bufferSize}`);
 
 	const handle = typeof file === 'string' ? await open(file, 'r') : file;
+	try {
+		const source: ReadSource = {handle, positioned: options.start !== undefined || options.end !== undefined, position: start, remaining: wanted};
+		let threads = options.threads;
+		if (threads === undefined) {
+			threads = 1;
+			const cores = Math.min(availableParallelism(), MAX_HASH_THREADS);
+			if (cores > 1) {
+				const info = await handle.stat();
+				if (info.isFile() && Math.min(wanted, info.size - start) >= PARALLEL_MIN_BYTES) threads = cores;
+			}
+		}
+
+		const result = threads > 1
+			? await hashOnWorkers(source, Math.max(MiB, Math.floor(bufferSize / MiB) * MiB), threads)
+			: await hashHere(source, bufferSize);
+		if (source.remaining > 0 && source.remaining !== Number.POSITIVE_INFINITY) throw new ShortFileError(wanted, result.bytes);
+		return result;
+	} finally {
+		if (typeof file === 'string') await handle.close();
+	}
+}
+
+type ReadSource = {handle: FileHandle; positioned: boolean; position: number; remaining: number};
+
+/** Read up to `length` bytes into view at offset; 0 at the end of the file or of the range. */
+async function readSome(source: ReadSource, view: Uint8Array, offset: number, length: number): Promise<number> {
+	const take = Math.min(length, source.remaining);
+	if (take <= 0) return 0;
+	const {bytesRead} = await source.handle.read(view, offset, take, source.positioned ? source.position : null);
+	source.position += bytesRead;
+	source.remaining -= bytesRead;
+	return bytesRead;
+}
+
+async function hashHere(source: ReadSource, bufferSize: number): Promise<{hash: string; bytes: number}> {
 	const buffers = [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)];
 	const hasher = new TreeHasher();
-	let position = start;
-	let remaining = wanted;
 	let which = 0;
-	const readInto = async (buffer: Buffer): Promise<number> => {
-		if (remaining <= 0) return 0;
-		const length = Math.min(bufferSize, remaining);
-		const {bytesRead} = await handle.read(buffer, 0, length, positioned ? position : null);
-		return bytesRead;
-	};
-
-	let pending: Promise<number> | undefined;
+	let pending: Promise<number> | undefined = readSome(source, buffers[which], 0, bufferSize);
 	try {
-		pending = readInto(buffers[which]);
 		for (;;) {
-			const bytesRead = await pending;
+			const bytesRead: number = await pending;
 			pending = undefined;
 			if (bytesRead === 0) break;
 			const current = buffers[which];
-			position += bytesRead;
-			remaining -= bytesRead;
 			which ^= 1;
-			pending = readInto(buffers[which]);
+			pending = readSome(source, buffers[which], 0, bufferSize);
 			hasher.update(bytesRead === bufferSize ? current : current.subarray(0, bytesRead));
 		}
 	} finally {
-		// Never close the handle under a read still in flight.
+		// Never let the caller close the handle under a read still in flight.
 		if (pending) await pending.catch(() => 0);
-		if (typeof file === 'string') await handle.close();
 	}
 
-	if (remaining > 0 && remaining !== Number.POSITIVE_INFINITY) throw new ShortFileError(wanted, hasher.bytes);
 	const bytes = hasher.bytes;
 	return {hash: hasher.hex(), bytes};
+}
+
+// Runs in each worker (CommonJS, from a string so it works from source and build alike):
+// hash every 1 MiB leaf of a block and send back the digests and the block.
+const workerSource = `
+const {parentPort} = require('node:worker_threads');
+const {createHash} = require('node:crypto');
+const LEAF = ${LEAF_SIZE};
+parentPort.on('message', ({id, buffer, length}) => {
+	const data = new Uint8Array(buffer, 0, length);
+	const count = Math.ceil(length / LEAF);
+	const digests = new Uint8Array(count * 32);
+	for (let i = 0; i < count; i++) digests.set(createHash('sha256').update(data.subarray(i * LEAF, Math.min(length, (i + 1) * LEAF))).digest(), i * 32);
+	parentPort.postMessage({id, buffer, digests}, [buffer]);
+});
+`;
+
+type BlockResult = {buffer: ArrayBuffer; digests: Uint8Array};
+
+/** Worker threads hashing the leaves of whole-leaf blocks, answering in the order asked per worker. */
+class LeafHashPool {
+	private readonly workers: Worker[] = [];
+	private readonly waiting = new Map<number, {resolve: (result: BlockResult) => void; reject: (error: Error) => void}>();
+	private nextId = 0;
+	private failure: Error | undefined;
+
+	constructor(count: number) {
+		for (let i = 0; i < count; i++) {
+			const worker = new Worker(workerSource, {eval: true});
+			worker.on('message', ({id, buffer, digests}: {id: number} & BlockResult) => {
+				const entry = this.waiting.get(id);
+				this.waiting.delete(id);
+				entry?.resolve({buffer, digests});
+			});
+			worker.on('error', error => {
+				this.fail(error);
+			});
+			worker.on('exit', code => {
+				if (this.waiting.size > 0) this.fail(new Error(`a tree-hash worker thread stopped (exit code ${code})`));
+			});
+			this.workers.push(worker);
+		}
+	}
+
+	/** Hash the leaves of block[0..length) on worker `index`; the block is transferred there and back. */
+	async hash(index: number, buffer: ArrayBuffer, length: number): Promise<BlockResult> {
+		if (this.failure) throw this.failure;
+		const id = this.nextId++;
+		const result = new Promise<BlockResult>((resolve, reject) => {
+			this.waiting.set(id, {resolve, reject});
+		});
+		this.workers[index % this.workers.length].postMessage({id, buffer, length}, [buffer]);
+		return result;
+	}
+
+	async close(): Promise<void> {
+		this.waiting.clear();
+		await Promise.all(this.workers.map(async worker => worker.terminate()));
+	}
+
+	private fail(error: Error): void {
+		this.failure ??= error;
+		for (const entry of this.waiting.values()) entry.reject(error);
+		this.waiting.clear();
+	}
+}
+
+async function hashOnWorkers(source: ReadSource, blockSize: number, threads: number): Promise<{hash: string; bytes: number}> {
+	const pool = new LeafHashPool(threads);
+	const free: ArrayBuffer[] = Array.from({length: threads * 2 + 1}, () => new ArrayBuffer(blockSize));
+	const inFlight: Array<Promise<BlockResult>> = [];
+	const leaves = new TreeHashCombiner();
+	let bytes = 0;
+	let block = 0;
+	const collect = async (): Promise<void> => {
+		const {buffer, digests} = await inFlight.shift()!;
+		for (let offset = 0; offset < digests.byteLength; offset += 32) leaves.push(Buffer.from(digests.buffer, digests.byteOffset + offset, 32));
+		free.push(buffer);
+	};
+
+	try {
+		let ended = false;
+		while (!ended) {
+			if (free.length === 0) {
+				await collect();
+				continue;
+			}
+
+			// Fill a whole block (pipes and sockets return short reads) so every block but the last holds whole leaves.
+			const buffer = free.pop()!;
+			const view = new Uint8Array(buffer);
+			let filled = 0;
+			while (filled < blockSize) {
+				const got = await readSome(source, view, filled, blockSize - filled);
+				if (got === 0) {
+					ended = true;
+					break;
+				}
+
+				filled += got;
+			}
+
+			if (filled === 0) {
+				free.push(buffer);
+				break;
+			}
+
+			const result = pool.hash(block++, buffer, filled);
+			result.catch(() => undefined); // handled when collected; do not let it count as unhandled meanwhile
+			inFlight.push(result);
+			bytes += filled;
+		}
+
+		while (inFlight.length > 0) await collect();
+	} finally {
+		await Promise.allSettled(inFlight);
+		await pool.close();
+	}
+
+	return {hash: (leaves.root() ?? emptySha256).toString('hex'), bytes};
 }

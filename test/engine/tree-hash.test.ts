@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {open} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -189,6 +190,35 @@ describe('treeHashStream and treeHashFile', () => {
 			expect((await treeHashFile(handle)).hash).toBe(referenceTreeHash(data));
 		} finally {
 			await handle.close();
+		}
+	});
+
+	it('hashes on worker threads: whole files, ranges and odd block sizes', async () => {
+		const expected = {hash: referenceTreeHash(data), bytes: data.length};
+		for (const threads of [2, 3]) {
+			for (const bufferSize of [MiB, 2 * MiB, 3 * MiB + 5]) expect(await treeHashFile(file, {threads, bufferSize})).toEqual(expected);
+		}
+
+		expect(await treeHashFile(file, {threads: 2, bufferSize: MiB, start: 3 * MiB, end: 9 * MiB - 1})).toEqual({hash: referenceTreeHash(data.subarray(3 * MiB, 9 * MiB)), bytes: 6 * MiB});
+		expect(await treeHashFile(file, {threads: 2, bufferSize: 2 * MiB, start: 77})).toEqual({hash: referenceTreeHash(data.subarray(77)), bytes: data.length - 77});
+		const short = await treeHashFile(file, {threads: 2, bufferSize: MiB, start: 8 * MiB, end: 12 * MiB}).catch((error: unknown) => error);
+		expect(short).toBeInstanceOf(ShortFileError);
+		const empty = join(directory, 'empty-for-threads');
+		writeFileSync(empty, '');
+		expect(await treeHashFile(empty, {threads: 2})).toEqual({hash: sha256().toString('hex'), bytes: 0});
+	});
+
+	it('reads a pipe (short reads) on one thread and on worker threads', async () => {
+		const fifo = join(directory, 'fifo');
+		execFileSync('mkfifo', [fifo]);
+		for (const threads of [1, 2]) {
+			const writer = (async () => {
+				const handle = await open(fifo, 'w');
+				for (let offset = 0; offset < data.length; offset += 99_999) await handle.write(data.subarray(offset, offset + 99_999));
+				await handle.close();
+			})();
+			const [result] = await Promise.all([treeHashFile(fifo, {threads, bufferSize: 2 * MiB}), writer]);
+			expect(result).toEqual({hash: referenceTreeHash(data), bytes: data.length});
 		}
 	});
 
