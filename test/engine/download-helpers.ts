@@ -1,0 +1,76 @@
+/** Shared set-up for the download tests: an in-process emulator, a vault with a few small archives, temp files. */
+import {mkdtemp, readFile, rm, stat} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {connect, type Connection} from '../../source/glacier/client.js';
+import {startEmulator, type Emulator, type EmulatorOptions} from '../../source/emulator/index.js';
+import {startDownload, type DownloadOptions, type DownloadResult} from '../../source/engine/download.js';
+import {ThawError} from '../../source/errors.js';
+
+export const MiB = 1024 * 1024;
+
+export type World = {
+	emulator: Emulator;
+	connection: Connection;
+	dir: string;
+	clock: {now: number};
+	vault: string;
+	archiveId: string;
+	size: number;
+	jobId: string;
+	close(): Promise<void>;
+};
+
+/** An emulator with vault 'photos' holding one archive of `size` bytes and a Succeeded whole-archive job for it. */
+export async function world(size = 4 * MiB + 12_345, options: EmulatorOptions = {}): Promise<World> {
+	const clock = {now: Date.now()};
+	const emulator = await startEmulator({now: () => clock.now, ...options});
+	emulator.createVault('photos');
+	const {archiveId} = emulator.addArchive('photos', {size, description: 'photos/2019.tar', seed: 'download-tests'});
+	const jobId = await emulator.addJob('photos', {type: 'archive-retrieval', archiveId});
+	const connection = connect({endpointUrl: emulator.url, region: 'us-east-1', demoCredentials: true, maxSockets: 8});
+	const dir = await mkdtemp(join(tmpdir(), 'thaw-download-'));
+	return {
+		emulator, connection, dir, clock, vault: 'photos', archiveId, size, jobId,
+		async close() {
+			connection.close();
+			await emulator.close();
+			await rm(dir, {recursive: true, force: true});
+		},
+	};
+}
+
+export async function fetch(w: World, outfile: string, options: Partial<DownloadOptions> = {}): Promise<DownloadResult> {
+	const download = startDownload({connection: w.connection, vaultName: w.vault, jobId: w.jobId, outfile, retryBaseMs: 2, retryCapMs: 20, readTimeoutMs: 2000, ...options});
+	return download.done;
+}
+
+/** The ThawError a download failed with. */
+export async function failure(promise: Promise<unknown>): Promise<ThawError> {
+	try {
+		await promise;
+	} catch (error) {
+		if (error instanceof ThawError) return error;
+		throw error;
+	}
+
+	throw new Error('expected the download to fail');
+}
+
+export async function exists(path: string): Promise<boolean> {
+	return stat(path).then(() => true, () => false);
+}
+
+export async function sameBytes(w: World, file: string, start = 0, end = w.size - 1): Promise<boolean> {
+	const got = await readFile(file);
+	return got.equals(w.emulator.archiveBytes(w.vault, w.archiveId, start, end));
+}
+
+/** GetJobOutput requests the emulator served for this job, by Range header. */
+export function outputRequests(w: World, jobId = w.jobId): Array<string | undefined> {
+	return w.emulator.requests.filter(r => r.op === 'GetJobOutput' && r.path.includes(jobId)).map(r => r.range);
+}
+
+export function rangeOf(index: number, size: number, chunk = MiB): string {
+	return `bytes=${index * chunk}-${Math.min((index + 1) * chunk, size) - 1}`;
+}
