@@ -1,0 +1,132 @@
+import {Box} from 'ink';
+import {useCallback, useMemo, useRef, useState} from 'react';
+import {Header} from './components/Header.js';
+import {NavigationContext, ServicesContext, type AppServices, type Navigation} from './context.js';
+import {KeyRegistry, KeyRegistryContext, useKeyRegistryInput, useKeys} from './hooks/use-keys.js';
+import {SizeContext, useTerminalSize, type Size} from './hooks/use-terminal-size.js';
+import {commandFor} from './keymap.js';
+import {scopesOf, type Route} from './routes.js';
+import {Download} from './screens/Download.js';
+import {DownloadSetup} from './screens/DownloadSetup.js';
+import {Help} from './screens/Help.js';
+import {Jobs} from './screens/Jobs.js';
+import {NewJob} from './screens/NewJob.js';
+import {Vaults} from './screens/Vaults.js';
+import {inert} from '../inert.js';
+
+export type AppProps = {
+	services: AppServices;
+	/** Where to start: the vault list unless --vault-name / --job-id said otherwise. */
+	initial?: Route[];
+	/** Fixed size (tests); otherwise the terminal's, following resizes. */
+	size?: Size;
+	onExit(code: number): void;
+};
+
+function title(route: Route): string {
+	switch (route.screen) {
+		case 'vaults': return 'Vaults';
+		case 'jobs': return `Vault ${route.vaultName} › Jobs`;
+		case 'new-job': return `Vault ${route.vaultName} › New ${route.kind} job`;
+		case 'download-setup': return `Vault ${route.vaultName} › Job ${route.jobId.slice(0, 8)}… › Setup`;
+		case 'download': return `Vault ${route.vaultName} › Job ${route.jobId.slice(0, 8)}… › Download`;
+		case 'help': return 'Help';
+	}
+}
+
+function Screen({route, width, height, active}: {route: Route; width: number; height: number; active: boolean}) {
+	const props = {width, height, active};
+	switch (route.screen) {
+		case 'vaults': return <Vaults {...props} />;
+		case 'jobs': return <Jobs {...props} vaultName={route.vaultName} notice={route.notice} />;
+		case 'new-job': return <NewJob {...props} vaultName={route.vaultName} kind={route.kind} onStarted={route.onStarted} />;
+		case 'download-setup': return <DownloadSetup {...props} vaultName={route.vaultName} jobId={route.jobId} job={route.job} />;
+		case 'download': return <Download {...props} route={route} />;
+		case 'help': return <Help {...props} scopes={route.scopes} />;
+	}
+}
+
+/** Every screen of the stack stays mounted (a list keeps its rows and cursor); only the top one is shown and takes keys. */
+function Screens({stack, width, height}: {stack: Route[]; width: number; height: number}) {
+	return (
+		<>
+			{stack.map((route, i) => (
+				<Box key={`${i}:${route.screen}`} display={i === stack.length - 1 ? 'flex' : 'none'} width={width} height={height}>
+					<Screen route={route} width={width} height={height} active={i === stack.length - 1} />
+				</Box>
+			))}
+		</>
+	);
+}
+
+function Frame({initial, onExit}: Omit<AppProps, 'services' | 'size'>) {
+	const {columns, rows} = useTerminalSize();
+	const [stack, setStack] = useState<Route[]>(initial?.length ? initial : [{screen: 'vaults'}]);
+	const captureRef = useRef(false);
+	const guardRef = useRef<(() => boolean) | undefined>(undefined);
+	const stackRef = useRef(stack);
+	stackRef.current = stack;
+
+	const navigation = useMemo<Navigation>(() => ({
+		push(route) {
+			captureRef.current = false;
+			setStack(s => [...s, route]);
+		},
+		pop() {
+			captureRef.current = false;
+			setStack(s => (s.length > 1 ? s.slice(0, -1) : s));
+		},
+		replace(route) {
+			captureRef.current = false;
+			setStack(s => [...s.slice(0, -1), route]);
+		},
+		exit(code = 0) {
+			onExit(code);
+		},
+		setCapture(capture) {
+			captureRef.current = capture;
+		},
+		setQuitGuard(guard) {
+			guardRef.current = guard;
+		},
+	}), [onExit]);
+
+	const top = stack[stack.length - 1];
+	useKeys(useCallback((input, key) => {
+		if (captureRef.current) return;
+		const current = stackRef.current[stackRef.current.length - 1];
+		const command = commandFor(['global'], input, key);
+		if (command === 'quit' && current.screen !== 'help') {
+			if (guardRef.current && !guardRef.current()) return;
+			onExit(0);
+		} else if (command === 'help' && current.screen !== 'help') {
+			setStack(s => [...s, {screen: 'help', scopes: scopesOf(current)}]);
+		}
+	}, [onExit]));
+
+	// Never draw a frame as tall as the terminal: that makes Ink clear the screen and wipes scrollback.
+	const height = Math.max(3, rows - 1);
+	const width = Math.max(20, columns);
+	return (
+		<NavigationContext.Provider value={navigation}>
+			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+				<Header width={width} title={inert(title(top))} />
+				<Screens stack={stack} width={width} height={height - 1} />
+			</Box>
+		</NavigationContext.Provider>
+	);
+}
+
+export function App({services, initial, size, onExit}: AppProps) {
+	const registry = useMemo(() => new KeyRegistry(), []);
+	useKeyRegistryInput(registry);
+	return (
+		<ServicesContext.Provider value={services}>
+			<SizeContext.Provider value={size}>
+				<KeyRegistryContext.Provider value={registry}>
+					<Frame initial={initial} onExit={onExit} />
+				</KeyRegistryContext.Provider>
+			</SizeContext.Provider>
+		</ServicesContext.Provider>
+	);
+}

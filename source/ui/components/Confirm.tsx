@@ -1,0 +1,43 @@
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import {fit} from '../text.js';
+
+export type ConfirmProps = {
+	width: number;
+	title: string;
+	lines: string[];
+	yes: string;
+	no: string;
+	onYes(): void;
+	onNo(): void;
+	/** A third choice (e.g. "start over"), on its own key. */
+	other?: {key: string; label: string; onChoose(): void};
+	tone?: 'warn' | 'error' | 'normal';
+};
+
+/**
+ * A question that only `y` answers yes: Enter, Esc and stray bytes of a split
+ * escape sequence never confirm anything. Esc or n answers no.
+ */
+export function Confirm({width, title, lines, yes, no, onYes, onNo, other, tone = 'warn'}: ConfirmProps) {
+	useKeys((input, key) => {
+		if (input === 'y' || input === 'Y') onYes();
+		else if (input === 'n' || input === 'N' || key.escape) onNo();
+		else if (other && input === other.key) other.onChoose();
+	});
+	const inner = Math.max(10, width - 4);
+	const colour = tone === 'error' ? 'red' : tone === 'warn' ? 'yellow' : 'cyan';
+	const choices = `y ${yes}   ${other ? `${other.key} ${other.label}   ` : ''}n/Esc ${no}`;
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={colour} width={width} paddingX={1}>
+			<Text bold color={colour} wrap="truncate-end">{fit(title, inner)}</Text>
+			{lines.map((line, i) => <Text key={i} wrap="truncate-end">{fit(line, inner)}</Text>)}
+			<Text bold wrap="truncate-end">{fit(choices, inner)}</Text>
+		</Box>
+	);
+}
+
+/** Lines a Confirm takes on screen. */
+export function confirmHeight(lines: number): number {
+	return lines + 4;
+}

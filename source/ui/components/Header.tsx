@@ -1,0 +1,22 @@
+import {Box, Text} from 'ink';
+import {inert} from '../../inert.js';
+import {fit, textWidth, truncate} from '../text.js';
+import {useServices} from '../context.js';
+
+export type HeaderProps = {width: number; title: string};
+
+/** One line: where we are connected (endpoint, region, profile, or the demo) and where we are. */
+export function Header({width, title}: HeaderProps) {
+	const {connection, demo} = useServices();
+	const where = demo
+		? `DEMO · local emulator ${connection.endpointLabel} · no AWS account used`
+		: `${connection.endpointLabel} · ${connection.region} · profile ${connection.profile ?? 'default'}`;
+	const left = ` thaw  ${inert(where)}`;
+	const right = truncate(inert(title), Math.max(0, width - textWidth(left) - 2));
+	const line = fit(left, Math.max(0, width - textWidth(right) - 1)) + right + ' ';
+	return (
+		<Box height={1} width={width}>
+			<Text inverse={!demo} backgroundColor={demo ? 'yellow' : undefined} color={demo ? 'black' : undefined} wrap="truncate-end">{fit(line, width)}</Text>
+		</Box>
+	);
+}

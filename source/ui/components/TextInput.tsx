@@ -1,0 +1,63 @@
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import {fit, textWidth, truncate} from '../text.js';
+
+export type TextInputProps = {
+	label: string;
+	value: string;
+	width: number;
+	active: boolean;
+	placeholder?: string;
+	onChange(value: string): void;
+	onSubmit?(value: string): void;
+	onCancel?(): void;
+};
+
+// eslint-disable-next-line no-control-regex
+const controls = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** One-line text entry: typing and pasting append (control characters dropped), Backspace deletes, Enter submits, Esc cancels. */
+export function TextInput({label, value, width, active, placeholder, onChange, onSubmit, onCancel}: TextInputProps) {
+	useKeys((input, key) => {
+		if (key.return) {
+			onSubmit?.(value);
+			return;
+		}
+
+		if (key.escape) {
+			onCancel?.();
+			return;
+		}
+
+		if (key.backspace || key.delete) {
+			onChange([...value].slice(0, -1).join(''));
+			return;
+		}
+
+		if (key.ctrl && input === 'u') {
+			onChange('');
+			return;
+		}
+
+		if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
+		const clean = input.replace(controls, '');
+		if (clean) onChange(value + clean);
+	}, active);
+
+	const room = Math.max(1, width - textWidth(label) - 2);
+	const shown = value === '' && !active && placeholder ? placeholder : value;
+	// Show the end of a long value: that is where the typing happens.
+	const chars = [...shown];
+	let tail = shown;
+	while (textWidth(tail) > room - 1 && chars.length > 0) {
+		chars.shift();
+		tail = '…' + chars.join('');
+	}
+
+	return (
+		<Box height={1} width={width}>
+			<Text color={active ? 'cyan' : undefined} bold={active}>{truncate(label, width)}</Text>
+			<Text color={value === '' && !active ? 'gray' : undefined} wrap="truncate-end">{fit(` ${tail}${active ? '█' : ''}`, room + 1)}</Text>
+		</Box>
+	);
+}

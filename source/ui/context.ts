@@ -1,0 +1,48 @@
+import {createContext, useContext} from 'react';
+import type {SettingsStore} from '../config.js';
+import type {Connection} from '../glacier/client.js';
+import type {Route} from './routes.js';
+
+export type AppServices = {
+	connection: Connection;
+	settings: SettingsStore;
+	/** True when talking to the built-in demo emulator. */
+	demo: boolean;
+	/** The clock used for job expiry (tests move it). */
+	now: () => number;
+	/** How often a jobs list with jobs in progress reloads itself, in ms. */
+	refreshMs: number;
+	/** How often download progress may redraw, in ms. */
+	frameMs: number;
+	/** Folder downloads go to when neither the user nor the settings say otherwise. */
+	cwd: string;
+	/** Register a running download so leaving the app cancels it (resumably); returns the unregister function. */
+	track(download: {cancel(): void}): () => void;
+};
+
+export type Navigation = {
+	push(route: Route): void;
+	pop(): void;
+	replace(route: Route): void;
+	/** Leave the app with this exit code. */
+	exit(code?: number): void;
+	/** While true the screen takes every key (text entry, a dialog): `q` and `?` are just keys. */
+	setCapture(capture: boolean): void;
+	/** Asked before `q` quits; return false to stay (the screen then asks the person itself). */
+	setQuitGuard(guard: (() => boolean) | undefined): void;
+};
+
+export const ServicesContext = createContext<AppServices | undefined>(undefined);
+export const NavigationContext = createContext<Navigation | undefined>(undefined);
+
+export function useServices(): AppServices {
+	const services = useContext(ServicesContext);
+	if (!services) throw new Error('useServices outside <App>');
+	return services;
+}
+
+export function useNavigation(): Navigation {
+	const navigation = useContext(NavigationContext);
+	if (!navigation) throw new Error('useNavigation outside <App>');
+	return navigation;
+}
