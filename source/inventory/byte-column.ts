@@ -49,7 +49,7 @@ export class ByteColumn {
 		return total;
 	}
 
-	push(source: Uint8Array, start = 0, stop = source.length): void {
+	push(source: Buffer, start = 0, stop = source.length): void {
 		const length = stop - start;
 		if (this.count === this.ends.length) this.growEnds(this.count + 1);
 		if (length > 0) {
@@ -63,7 +63,13 @@ export class ByteColumn {
 				this.end = base;
 			}
 
-			page.buffer.set(start === 0 && stop === source.length ? source : source.subarray(start, stop), this.end - page.base);
+			if (length < 512) {
+				const target = page.buffer;
+				let t = this.end - page.base;
+				for (let k = start; k < stop; k++) target[t++] = source[k];
+			} else {
+				source.copy(page.buffer, this.end - page.base, start, stop);
+			}
 			this.end += length;
 			page.used = this.end - page.base;
 			if (this.end > 0xFF_FF_FF_FF && this.ends instanceof Uint32Array) this.ends = Float64Array.from(this.ends);
@@ -110,6 +116,25 @@ export class ByteColumn {
 		if (stop === start) return stop;
 		const page = this.slots[Math.floor((stop - 1) / pageSize)];
 		return Math.max(start, page.base);
+	}
+
+	/** Where row i's bytes are, without allocating: fills and returns a shared object. */
+	locate(i: number): Location {
+		const stop = this.ends[i];
+		const previous = i === 0 ? 0 : this.ends[i - 1];
+		const location = sharedLocation;
+		if (stop === previous) {
+			location.buffer = emptyBuffer;
+			location.start = 0;
+			location.end = 0;
+			return location;
+		}
+
+		const page = this.slots[Math.floor((stop - 1) / pageSize)];
+		location.buffer = page.buffer;
+		location.start = Math.max(previous, page.base) - page.base;
+		location.end = stop - page.base;
+		return location;
 	}
 
 	/** True when row i's bytes start with prefix (no allocation). */
@@ -174,6 +199,9 @@ export class ByteColumn {
 
 const emptyBuffer = Buffer.alloc(0);
 
+export type Location = {buffer: Buffer; start: number; end: number};
+const sharedLocation: Location = {buffer: emptyBuffer, start: 0, end: 0};
+
 export class FixedColumn {
 	count = 0;
 	private readonly rowsPerPage: number;
@@ -189,6 +217,7 @@ export class FixedColumn {
 
 	push(source: Uint8Array): void {
 		const page = Math.floor(this.count / this.rowsPerPage);
+		// (source is the reader's 32-byte scratch)
 		if (page === this.pages.length) this.pages.push(Buffer.allocUnsafeSlow(this.rowsPerPage * this.width));
 		this.pages[page].set(source.subarray(0, this.width), (this.count % this.rowsPerPage) * this.width);
 		this.count++;

@@ -6,7 +6,7 @@
 import {once} from 'node:events';
 import {parse, type CsvError} from 'csv-parse';
 import {FieldError, InventoryFormatError} from './format-error.js';
-import {checkArchiveId, parseCreationDate, parseSizeDigits, parseTreeHash} from './fields.js';
+import {parseCreationDate, parseSizeDigits, parseTreeHash} from './fields.js';
 import type {BadRecordHandler, RecordFields, RecordSink} from './types.js';
 
 export type CsvOptions = {skipBad?: boolean; onBad?: BadRecordHandler};
@@ -52,7 +52,7 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array>, sink: RecordSin
 	})();
 	const hashBytes = new Uint8Array(32);
 	const fields: RecordFields = {
-		id: new Uint8Array(0), description: new Uint8Array(0), creationDate: 0, creationDateText: undefined, size: 0, treeHash: hashBytes, treeHashText: undefined,
+		id: Buffer.alloc(0), idStart: 0, idEnd: 0, description: Buffer.alloc(0), descriptionStart: 0, descriptionEnd: 0, creationDate: 0, creationDateText: undefined, size: 0, treeHash: hashBytes, treeHashText: undefined,
 	};
 	let columns: Columns | undefined;
 	try {
@@ -64,28 +64,29 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array>, sink: RecordSin
 			}
 
 			try {
-				const id = Buffer.from(record[columns.id] ?? '', 'utf8');
-				checkArchiveId(id, 0, id.length);
+				const id = Buffer.from(record[columns.id] ?? '', 'utf8'); // (The store checks its characters.)
 				const dateBytes = Buffer.from(record[columns.date] ?? '', 'utf8');
 				const date = parseCreationDate(dateBytes, 0, dateBytes.length);
 				const sizeBytes = Buffer.from(record[columns.size] ?? '', 'utf8');
 				const hashText = record[columns.hash] ?? '';
 				const hash = Buffer.from(hashText, 'utf8');
 				fields.id = id;
+				fields.idStart = 0;
+				fields.idEnd = id.length;
 				fields.creationDate = date.ms;
 				fields.creationDateText = date.canonical ? undefined : record[columns.date];
 				fields.size = parseSizeDigits(sizeBytes, 0, sizeBytes.length);
 				fields.treeHashText = parseTreeHash(hash, 0, hash.length, hashBytes) ? undefined : hashText;
-				fields.description = columns.description === -1 ? new Uint8Array(0) : Buffer.from(record[columns.description] ?? '', 'utf8');
+				fields.description = columns.description === -1 ? Buffer.alloc(0) : Buffer.from(record[columns.description] ?? '', 'utf8');
+				fields.descriptionStart = 0;
+				fields.descriptionEnd = fields.description.length;
+				sink(fields);
 			} catch (error) {
 				if (!(error instanceof FieldError)) throw error;
 				const problem = new InventoryFormatError(error.message, {line: info.lines});
 				if (!options.skipBad) throw problem;
 				options.onBad?.(problem);
-				continue;
 			}
-
-			sink(fields);
 		}
 	} catch (error) {
 		if ((error as CsvError).code !== undefined && error instanceof Error && error.name === 'CsvError') throw csvProblem(error as CsvError);

@@ -16,6 +16,7 @@
  */
 import {UsageError} from '../errors.js';
 import type {ByteColumn} from './byte-column.js';
+import {packPrefix} from './id-column.js';
 import type {InventoryStore} from './store.js';
 import {flagDecoded, flagNonAscii} from './flags.js';
 import type {InventoryRow} from './types.js';
@@ -395,7 +396,7 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 		}
 
 		case 'id': {
-			const prefix = Buffer.from(node.prefix, 'latin1');
+			const prefix = packPrefix(node.prefix);
 			for (let i = 0; i < n; i++) if (store.ids.startsWith(i, prefix)) mask[i] = 1;
 			return mask;
 		}

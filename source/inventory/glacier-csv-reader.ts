@@ -9,7 +9,7 @@
  * removed and each \" becomes "; every other backslash is literal.
  */
 import {FieldError, InventoryFormatError} from './format-error.js';
-import {checkArchiveId, parseCreationDate, parseSizeDigits, parseTreeHash} from './fields.js';
+import {parseCreationDate, parseSizeDigits, parseTreeHash} from './fields.js';
 import type {BadRecordHandler, RecordFields, RecordSink} from './types.js';
 
 export const glacierCsvHeader = 'ArchiveId,ArchiveDescription,CreationDate,Size,SHA256TreeHash';
@@ -24,7 +24,7 @@ export class GlacierCsvParser {
 	private scratch = Buffer.allocUnsafe(2048);
 	private readonly hashBytes = new Uint8Array(32);
 	private readonly fields: RecordFields = {
-		id: new Uint8Array(0), description: new Uint8Array(0), creationDate: 0, creationDateText: undefined, size: 0, treeHash: this.hashBytes, treeHashText: undefined,
+		id: Buffer.alloc(0), idStart: 0, idEnd: 0, description: Buffer.alloc(0), descriptionStart: 0, descriptionEnd: 0, creationDate: 0, creationDateText: undefined, size: 0, treeHash: this.hashBytes, treeHashText: undefined,
 	};
 
 	constructor(private readonly sink: RecordSink, private readonly options: GlacierCsvOptions = {}) {}
@@ -99,13 +99,15 @@ export class GlacierCsvParser {
 		}
 
 		const fields = this.fields;
-		checkArchiveId(data, start, c1);
+		if (c1 === start) throw new FieldError('ArchiveId is empty');
 		const date = parseCreationDate(data, c2 + 1, c3);
 		fields.creationDate = date.ms;
 		fields.creationDateText = date.canonical ? undefined : data.toString('latin1', c2 + 1, c3);
 		fields.size = parseSizeDigits(data, c3 + 1, c4);
 		fields.treeHashText = parseTreeHash(data, c4 + 1, end, this.hashBytes) ? undefined : data.toString('latin1', c4 + 1, end);
-		fields.id = data.subarray(start, c1);
+		fields.id = data;
+		fields.idStart = start;
+		fields.idEnd = c1;
 		let from = c1 + 1;
 		let to = c2;
 		if (to - from >= 2 && data[from] === 34 && data[to - 1] === 34) {
@@ -120,9 +122,13 @@ export class GlacierCsvParser {
 				out[n++] = b;
 			}
 
-			fields.description = out.subarray(0, n);
+			fields.description = out;
+			fields.descriptionStart = 0;
+			fields.descriptionEnd = n;
 		} else {
-			fields.description = data.subarray(from, to);
+			fields.description = data;
+			fields.descriptionStart = from;
+			fields.descriptionEnd = to;
 		}
 
 		this.sink(fields);

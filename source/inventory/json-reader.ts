@@ -11,10 +11,11 @@
  * a well-formed record with a bad value is skippable.
  */
 import {FieldError, InventoryFormatError} from './format-error.js';
-import {checkArchiveId, checkSizeNumber, parseCreationDate, parseSizeDigits, parseTreeHash} from './fields.js';
+import {checkSizeNumber, parseCreationDate, parseSizeDigits, parseTreeHash} from './fields.js';
 import type {BadRecordHandler, RecordFields, RecordSink} from './types.js';
 
 const need = -1;
+const emptyBuffer = Buffer.alloc(0);
 const maxRecordBytes = 64 * 1024 * 1024;
 
 const enum State { start, keyOrEnd, key, afterValue, listFirst, listItem, listAfterItem, done }
@@ -32,6 +33,10 @@ const keyNames: Array<[Buffer, Key]> = [
 	[Buffer.from('ArchiveList'), Key.archiveList],
 ];
 
+/** The key names all differ in length. */
+const keysByLength: Array<[Buffer, Key] | undefined> = [];
+for (const entry of keyNames) keysByLength[entry[0].length] = entry;
+
 class SyntaxProblem extends Error {
 	constructor(readonly position: number, message: string) {
 		super(message);
@@ -40,7 +45,9 @@ class SyntaxProblem extends Error {
 
 /** A decoded string field: a view of the input (no escapes) or of a scratch buffer. */
 class Field {
-	bytes: Uint8Array = Buffer.alloc(0);
+	bytes: Buffer = emptyBuffer;
+	start = 0;
+	end = 0;
 	position = 0;
 	present = false;
 	scratch = Buffer.allocUnsafe(256);
@@ -75,7 +82,7 @@ export class JsonInventoryParser {
 	private sizePosition = 0;
 	private readonly hashBytes = new Uint8Array(32);
 	private readonly fields: RecordFields = {
-		id: this.id.bytes, description: this.description.bytes, creationDate: 0, creationDateText: undefined, size: 0, treeHash: this.hashBytes, treeHashText: undefined,
+		id: emptyBuffer, idStart: 0, idEnd: 0, description: emptyBuffer, descriptionStart: 0, descriptionEnd: 0, creationDate: 0, creationDateText: undefined, size: 0, treeHash: this.hashBytes, treeHashText: undefined,
 	};
 
 	constructor(private readonly sink: RecordSink, private readonly options: JsonReaderOptions = {}) {}
@@ -250,7 +257,7 @@ export class JsonInventoryParser {
 			if (end === need) return need;
 			const field = this.id; // Scratch only: no record is being read here.
 			this.stringValue(q, end, field);
-			const text = Buffer.from(field.bytes).toString('utf8');
+			const text = field.bytes.toString('utf8', field.start, field.end);
 			if (key === Key.vaultArn) this.vaultArn = text;
 			else this.inventoryDate = text;
 			q = end + 1;
@@ -276,45 +283,67 @@ export class JsonInventoryParser {
 	}
 
 	private keyOf(start: number, end: number): Key {
-		let bytes: Uint8Array = this.buffer.subarray(start, end);
+		let bytes = this.buffer;
 		if (this.escaped) {
 			this.stringValue(start - 1, end, this.keyText);
 			bytes = this.keyText.bytes;
+			start = this.keyText.start;
+			end = this.keyText.end;
 		}
 
-		for (const [name, key] of keyNames) if (name.length === bytes.length && name.equals(bytes)) return key;
-		return Key.other;
+		const candidate = keysByLength[end - start];
+		if (candidate === undefined) return Key.other;
+		const name = candidate[0];
+		for (let k = 0; k < name.length; k++) if (bytes[start + k] !== name[k]) return Key.other;
+		return candidate[1];
 	}
 
-	/** At '"': the index of the closing quote, or need. Sets this.escaped. */
+	/**
+	 * At '"': the index of the closing quote, or need. Sets this.escaped.
+	 * Fast path: native indexOf for the quote, and one cached native search
+	 * for the next backslash (rare), so plain strings are never walked in JS.
+	 * Raw control characters inside strings are tolerated.
+	 */
 	private scanString(p: number): number {
 		const buffer = this.buffer;
+		const close = buffer.indexOf(0x22, p + 1);
+		if (close === -1) return need;
+		if (this.backslashBuffer !== buffer || (this.backslashAt !== Infinity && this.backslashAt <= p)) {
+			const at = buffer.indexOf(0x5C, p + 1);
+			this.backslashAt = at === -1 ? Infinity : at;
+			this.backslashBuffer = buffer;
+		}
+
+		if (this.backslashAt > close) {
+			this.escaped = false;
+			return close;
+		}
+
 		const length = buffer.length;
-		let escaped = false;
 		for (let i = p + 1; i < length; i++) {
 			const b = buffer[i];
 			if (b === 0x22) {
-				this.escaped = escaped;
+				this.escaped = true;
 				return i;
 			}
 
-			if (b === 0x5C) {
-				escaped = true;
-				i++;
-			} else if (b < 0x20) {
-				throw new SyntaxProblem(i, 'a control character inside a string (JSON needs it escaped)');
-			}
+			if (b === 0x5C) i++;
 		}
 
 		return need;
 	}
+
+	private backslashAt = Infinity;
+	private backslashBuffer: Buffer | undefined;
 
 	/** Decode the string between the quotes at p and end into field (escapes resolved). */
 	private stringValue(p: number, end: number, field: Field): void {
 		field.position = p;
 		field.present = true;
 		if (!this.escaped) {
-			field.bytes = this.buffer.subarray(p + 1, end);
+			field.bytes = this.buffer;
+			field.start = p + 1;
+			field.end = end;
 			return;
 		}
 
@@ -357,7 +386,9 @@ export class JsonInventoryParser {
 			}
 		}
 
-		field.bytes = out.subarray(0, n);
+		field.bytes = out;
+		field.start = 0;
+		field.end = n;
 	}
 
 	private hex4(at: number): number {
@@ -495,10 +526,21 @@ export class JsonInventoryParser {
 				} else {
 					const end = this.scanNumber(p);
 					if (end === need) return need;
-					const text = buffer.toString('latin1', p, end);
-					this.size = Number(text);
-					this.sizeText.bytes = buffer.subarray(p, end);
-					if (!/^\d+$/.test(text)) this.size = -2;
+					this.sizeText.bytes = buffer;
+					this.sizeText.start = p;
+					this.sizeText.end = end;
+					let value = 0;
+					for (let k = p; k < end; k++) {
+						const d = buffer[k] - 48;
+						if (d < 0 || d > 9) {
+							value = -2;
+							break;
+						}
+
+						value = value * 10 + d;
+					}
+
+					this.size = value;
 					p = end;
 				}
 			} else if (key === Key.archiveId || key === Key.description || key === Key.creationDate || key === Key.treeHash) {
@@ -513,7 +555,9 @@ export class JsonInventoryParser {
 					if (end === need) return need;
 					if (key === Key.description && end - p === 4 && buffer[p] === 0x6E) { // null
 						field.present = true;
-						field.bytes = emptyBytes;
+						field.bytes = emptyBuffer;
+						field.start = 0;
+						field.end = 0;
 						field.position = p;
 					} else {
 						field.present = true;
@@ -546,51 +590,76 @@ export class JsonInventoryParser {
 		this.options.onBad?.(error);
 	}
 
+	private checkPresent(field: Field, name: string, position: number): number {
+		if (!field.present) throw new FieldError(`the archive record has no ${name}`);
+		if (field.position < 0) {
+			this.failedAt = -field.position - 1;
+			throw new FieldError(`${name} must be a string`);
+		}
+
+		return position;
+	}
+
+	private failedAt = -1;
+
 	private finishRecord(start: number): void {
+		this.failedAt = -1;
 		let position = start;
 		try {
 			const fields = this.fields;
 			const {id, description, date, hash} = this;
-			for (const [field, name] of [[id, 'ArchiveId'], [date, 'CreationDate'], [hash, 'SHA256TreeHash']] as const) {
-				if (!field.present) throw new FieldError(`the archive record has no ${name}`);
-				if (field.position < 0) {
-					position = -field.position - 1;
-					throw new FieldError(`${name} must be a string`);
-				}
-			}
-
+			position = this.checkPresent(id, 'ArchiveId', position);
+			position = this.checkPresent(date, 'CreationDate', position);
+			position = this.checkPresent(hash, 'SHA256TreeHash', position);
 			if (!this.sizePresent) throw new FieldError('the archive record has no Size');
 			if (description.present && description.position < 0) {
 				position = -description.position - 1;
 				throw new FieldError('ArchiveDescription must be a string');
 			}
 
-			position = id.position;
-			checkArchiveId(id.bytes, 0, id.bytes.length);
+			position = id.position; // (The store checks the id's characters as it packs it.)
 			fields.id = id.bytes;
+			fields.idStart = id.start;
+			fields.idEnd = id.end;
 			position = date.position;
-			const parsed = parseCreationDate(date.bytes, 0, date.bytes.length);
+			const parsed = parseCreationDate(date.bytes, date.start, date.end);
 			fields.creationDate = parsed.ms;
-			fields.creationDateText = parsed.canonical ? undefined : Buffer.from(date.bytes).toString('utf8');
+			fields.creationDateText = parsed.canonical ? undefined : date.bytes.toString('utf8', date.start, date.end);
 			position = hash.position;
-			const lower = parseTreeHash(hash.bytes, 0, hash.bytes.length, this.hashBytes);
-			fields.treeHashText = lower ? undefined : Buffer.from(hash.bytes).toString('latin1');
+			const lower = parseTreeHash(hash.bytes, hash.start, hash.end, this.hashBytes);
+			fields.treeHashText = lower ? undefined : hash.bytes.toString('latin1', hash.start, hash.end);
 			position = this.sizePosition;
-			if (this.size === -1) fields.size = parseSizeDigits(this.sizeText.bytes, 0, this.sizeText.bytes.length);
-			else fields.size = checkSizeNumber(this.size === -2 ? Number(Buffer.from(this.sizeText.bytes).toString('latin1')) : this.size, Buffer.from(this.sizeText.bytes).toString('latin1'));
-			fields.description = description.present ? description.bytes : emptyBytes;
+			const sizeText = this.sizeText;
+			if (this.size === -1) fields.size = parseSizeDigits(sizeText.bytes, sizeText.start, sizeText.end);
+			else if (this.size === -2 || !Number.isSafeInteger(this.size)) {
+				const text = sizeText.bytes.toString('latin1', sizeText.start, sizeText.end);
+				fields.size = checkSizeNumber(Number(text), text);
+			} else fields.size = this.size;
+			if (description.present) {
+				fields.description = description.bytes;
+				fields.descriptionStart = description.start;
+				fields.descriptionEnd = description.end;
+			} else {
+				fields.description = emptyBuffer;
+				fields.descriptionStart = 0;
+				fields.descriptionEnd = 0;
+			}
 		} catch (error) {
 			if (error instanceof FieldError) {
-				this.bad(position, error.message);
+				this.bad(this.failedAt >= 0 ? this.failedAt : position, error.message);
 				return;
 			}
 
 			throw error;
 		}
 
-		this.sink(this.fields);
+		try {
+			this.sink(this.fields);
+		} catch (error) {
+			if (error instanceof FieldError) this.bad(this.id.position, error.message);
+			else throw error;
+		}
 	}
 }
 
-const emptyBytes = new Uint8Array(0);
 const literals = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];

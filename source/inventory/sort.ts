@@ -34,7 +34,7 @@ function sortByNumbers(rows: Uint32Array, keys: Float64Array, descending: boolea
 	return sorted;
 }
 
-function sortByStrings(rows: Uint32Array, keys: string[], descending: boolean): Uint32Array {
+function sortByStrings(rows: Uint32Array, keys: string[], descending: boolean, tieBreak?: (k: number) => number): Uint32Array {
 	const order = new Uint32Array(rows.length);
 	for (let k = 0; k < order.length; k++) order[k] = k;
 	const direction = descending ? -1 : 1;
@@ -43,6 +43,11 @@ function sortByStrings(rows: Uint32Array, keys: string[], descending: boolean): 
 		const kb = keys[b];
 		if (ka < kb) return -direction;
 		if (ka > kb) return direction;
+		if (tieBreak !== undefined) {
+			const difference = tieBreak(a) - tieBreak(b);
+			if (difference !== 0) return difference * direction;
+		}
+
 		return a - b;
 	});
 	const sorted = new Uint32Array(rows.length);
@@ -56,7 +61,7 @@ export function sortRows(store: InventoryStore, rows: Uint32Array, spec: SortSpe
 	switch (spec.field) {
 		case 'size': return sortByNumbers(rows, store.sizes, descending);
 		case 'created': return sortByNumbers(rows, store.created, descending);
-		case 'id': return sortByStrings(rows, store.ids.strings(rows, () => true), descending);
+		case 'id': return sortByStrings(rows, store.ids.sortKeys(rows), descending, k => store.ids.length(rows[k]));
 		case 'description': {
 			const flags = store.flags;
 			return sortByStrings(rows, store.search.strings(rows, i => (flags[i] & flagNonAscii) === 0), descending);

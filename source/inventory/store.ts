@@ -2,17 +2,19 @@
  * The row store: every archive of an inventory in columns.
  *
  * - sizes and creation dates in Float64Arrays (sizes exceed 2^32; dates in ms),
- * - archive ids, raw descriptions and a lower-cased search text (the decoded
+ * - archive ids and raw descriptions in paged byte columns with one Uint32
+ *   offset per row; on first search, a lower-cased search text (the decoded
  *   path when the description was written by a known tool, else the
- *   description) in paged byte columns with one Uint32 offset per row,
+ *   description) the same way,
  * - tree hashes as 32 raw bytes,
- * - one flag byte per row.
+ * - one flag byte per row (with the search text).
  * Strings are decoded only for rows asked for (get), so a browser showing 50
  * rows of 10 million decodes 50. view() gives the row numbers matching a
  * filter in a sort order; totals() sums count and bytes of any set of rows.
  */
 import {ByteColumn, FixedColumn, growFloat64, growUint8} from './byte-column.js';
-import {decodeDescription, mightBeEncoded} from './decoders.js';
+import {IdColumn} from './id-column.js';
+import {decodeDescription, decodePath, mightBeEncoded} from './decoders.js';
 import {formatGlacierDate, hexOf} from './fields.js';
 import {flagDecoded, flagNonAscii} from './flags.js';
 import type {Filter} from './filter.js';
@@ -23,14 +25,11 @@ import type {InventoryFormat, InventoryRow, RecordFields, Totals} from './types.
 export {flagDecoded, flagNonAscii} from './flags.js';
 
 export class InventoryStore {
-	readonly ids: ByteColumn;
+	readonly ids: IdColumn;
 	readonly descriptions: ByteColumn;
-	/** Lower-cased path (decoded rows) or description, for case-insensitive search and sort. */
-	readonly search: ByteColumn;
 	readonly hashes = new FixedColumn(32);
 	sizes: Float64Array;
 	created: Float64Array;
-	flags: Uint8Array;
 	/** Exact text of creation dates not in Glacier's YYYY-MM-DDTHH:MM:SSZ form, by row. */
 	readonly dateTexts = new Map<number, string>();
 	/** Exact text of tree hashes not written in lower case, by row. */
@@ -40,16 +39,16 @@ export class InventoryStore {
 	vaultArn: string | undefined;
 	inventoryDate: string | undefined;
 	format: InventoryFormat | undefined;
+	private searchColumn: ByteColumn | undefined;
+	private flagBytes: Uint8Array | undefined;
 	private scratch = Buffer.allocUnsafe(4096);
 
 	constructor(expectedRows = 0) {
 		const rows = Math.max(1024, Math.min(expectedRows, 50_000_000));
-		this.ids = new ByteColumn(rows);
+		this.ids = new IdColumn(rows);
 		this.descriptions = new ByteColumn(rows);
-		this.search = new ByteColumn(rows);
 		this.sizes = new Float64Array(rows);
 		this.created = new Float64Array(rows);
-		this.flags = new Uint8Array(rows);
 	}
 
 	/** Append one validated record (the readers call this). */
@@ -58,55 +57,85 @@ export class InventoryStore {
 		if (i === this.sizes.length) {
 			this.sizes = growFloat64(this.sizes, i + 1);
 			this.created = growFloat64(this.created, i + 1);
-			this.flags = growUint8(this.flags, i + 1);
 		}
 
-		this.ids.push(fields.id);
-		this.descriptions.push(fields.description);
+		this.ids.push(fields.id, fields.idStart, fields.idEnd);
+		this.descriptions.push(fields.description, fields.descriptionStart, fields.descriptionEnd);
 		this.hashes.push(fields.treeHash);
 		this.sizes[i] = fields.size;
 		this.created[i] = fields.creationDate;
 		this.totalBytes += fields.size;
 		if (fields.creationDateText !== undefined) this.dateTexts.set(i, fields.creationDateText);
 		if (fields.treeHashText !== undefined) this.hashTexts.set(i, fields.treeHashText);
+		this.length = i + 1;
+		if (this.searchColumn !== undefined) this.indexRow(i);
+	}
+
+	/**
+	 * Lower-cased path (decoded rows) or description of every row, for
+	 * case-insensitive search and sort. Built on first use (the first filter
+	 * or sort by name), then kept up to date; call buildSearchIndex() to build it ahead.
+	 */
+	get search(): ByteColumn {
+		if (this.searchColumn === undefined) this.buildSearchIndex();
+		return this.searchColumn!;
+	}
+
+	/** One byte per row: flagDecoded, flagNonAscii (built with the search index). */
+	get flags(): Uint8Array {
+		if (this.flagBytes === undefined) this.buildSearchIndex();
+		return this.flagBytes!;
+	}
+
+	get searchIndexBuilt(): boolean {
+		return this.searchColumn !== undefined;
+	}
+
+	buildSearchIndex(): void {
+		if (this.searchColumn !== undefined) return;
+		this.searchColumn = new ByteColumn(this.sizes.length);
+		this.flagBytes = new Uint8Array(this.sizes.length);
+		for (let i = 0; i < this.length; i++) this.indexRow(i);
+	}
+
+	private indexRow(i: number): void {
+		if (this.flagBytes!.length <= i) this.flagBytes = growUint8(this.flagBytes!, i + 1);
+		const {buffer, start, end} = this.descriptions.locate(i);
 		let flags = 0;
-		const description = fields.description;
-		if (description.length > 0 && mightBeEncoded(description)) {
-			const decoded = decodeDescription(Buffer.from(description.buffer, description.byteOffset, description.length).toString('utf8'));
-			if (decoded) {
-				flags |= flagDecoded;
-				flags |= this.pushSearchText(decoded.path);
+		if (mightBeEncoded(buffer, start, end)) {
+			const path = decodePath(buffer.toString('utf8', start, end));
+			if (path !== null) {
+				flags = flagDecoded | this.pushSearchText(path);
 			}
 		}
 
-		if ((flags & flagDecoded) === 0) flags |= this.pushSearchBytes(description);
-		this.flags[i] = flags;
-		this.length = i + 1;
+		if (flags === 0) flags = this.pushSearchBytes(buffer, start, end);
+		this.flagBytes![i] = flags;
 	}
 
 	private pushSearchText(text: string): number {
 		const lower = Buffer.from(text.toLowerCase(), 'utf8');
-		this.search.push(lower);
+		this.searchColumn!.push(lower);
 		return lower.length === text.length ? 0 : flagNonAscii;
 	}
 
 	/** ASCII-fold into the search column; non-ASCII text goes through toLowerCase. */
-	private pushSearchBytes(bytes: Uint8Array): number {
-		const length = bytes.length;
+	private pushSearchBytes(bytes: Buffer, start: number, end: number): number {
+		const length = end - start;
 		if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(length * 2);
 		const out = this.scratch;
 		for (let j = 0; j < length; j++) {
-			const b = bytes[j];
-			if (b >= 0x80) return this.pushSearchText(Buffer.from(bytes.buffer, bytes.byteOffset, length).toString('utf8'));
+			const b = bytes[start + j];
+			if (b >= 0x80) return this.pushSearchText(bytes.toString('utf8', start, end));
 			out[j] = b >= 65 && b <= 90 ? b + 32 : b;
 		}
 
-		this.search.push(out, 0, length);
+		this.searchColumn!.push(out, 0, length);
 		return 0;
 	}
 
 	archiveId(i: number): string {
-		return this.ids.bytes(i).toString('latin1');
+		return this.ids.text(i);
 	}
 
 	description(i: number): string {
@@ -124,7 +153,7 @@ export class InventoryStore {
 	/** Path (decoded descriptions) or description: what a person recognises the archive by. */
 	displayName(i: number): string {
 		const description = this.description(i);
-		if ((this.flags[i] & flagDecoded) !== 0) return decodeDescription(description)?.path ?? description;
+		if (mightBeEncoded(this.descriptions.bytes(i))) return decodeDescription(description)?.path ?? description;
 		return description;
 	}
 
@@ -140,7 +169,7 @@ export class InventoryStore {
 			size: this.sizes[i],
 			treeHash: this.treeHash(i),
 		};
-		if ((this.flags[i] & flagDecoded) !== 0) {
+		if (mightBeEncoded(this.descriptions.bytes(i))) {
 			const decoded = decodeDescription(description);
 			if (decoded) {
 				row.path = decoded.path;
@@ -197,8 +226,8 @@ export class InventoryStore {
 
 	/** Approximate bytes held by the columns. */
 	get memoryBytes(): number {
-		return this.ids.byteLength + this.descriptions.byteLength + this.search.byteLength + this.hashes.byteLength
-			+ this.sizes.byteLength + this.created.byteLength + this.flags.byteLength;
+		return this.ids.byteLength + this.descriptions.byteLength + (this.searchColumn?.byteLength ?? 0) + this.hashes.byteLength
+			+ this.sizes.byteLength + this.created.byteLength + (this.flagBytes?.byteLength ?? 0);
 	}
 }
 

@@ -31,10 +31,14 @@ export type Totals = {count: number; bytes: number};
 /** Bytes consumed so far and, when known, the total. */
 export type LoadProgress = {bytes: number; totalBytes?: number; rows: number};
 
-/** What a reader hands to the store for each valid record. Views are only valid during the call. */
+/** What a reader hands to the store for each valid record: byte ranges only valid during the call. */
 export type RecordFields = {
-	id: Uint8Array;
-	description: Uint8Array;
+	id: Buffer;
+	idStart: number;
+	idEnd: number;
+	description: Buffer;
+	descriptionStart: number;
+	descriptionEnd: number;
 	creationDate: number;
 	/** Set only when the date text is not in Glacier's own `YYYY-MM-DDTHH:MM:SSZ` form, to keep it exactly. */
 	creationDateText: string | undefined;
