@@ -1,5 +1,187 @@
-import {ThawError} from '../errors.js';
+/**
+ * thaw inventory FILE: read a vault inventory (JSON, Glacier CSV or CSV),
+ * filter and sort it, and print it as a table, CSV, JSON, JSON lines or a
+ * count. Table text is made inert; csv/json/jsonl keep the exact values.
+ * (The interactive browser will reuse loadInventory() from source/inventory.)
+ */
+import {once} from 'node:events';
+import process from 'node:process';
+import {ExitCode, ThawError, UsageError} from '../errors.js';
+import {inert} from '../inert.js';
+import {checkReadable, loadInventory} from '../inventory/load.js';
+import {InventoryFormatError} from '../inventory/format-error.js';
+import {parseFilter, type Filter} from '../inventory/filter.js';
+import {parseSort, type SortSpec} from '../inventory/sort.js';
+import {csvHeader, csvLine, humanSize, rowToJson} from '../inventory/export.js';
+import type {InventoryStore} from '../inventory/store.js';
+import type {InventoryFormat} from '../inventory/types.js';
+import {integer, parse} from './args.js';
 
-export async function run(_args: string[]): Promise<number> {
-	throw new ThawError('thaw inventory is not built yet.');
+const usage = `Usage: thaw inventory FILE [options]
+
+Read a Glacier vault inventory (JSON, or CSV as Glacier writes it, or CSV
+re-saved by another program), filter and sort it, and print it.
+
+Options:
+  --format json|csv|glacier-csv   the file's format (default: detected from its first bytes)
+  --filter EXPR                   only archives matching EXPR (see below)
+  --sort FIELD[:desc]             id, description (or path/name), created, size or hash
+  --output table|csv|json|jsonl|count
+                                  what to print (default: table)
+  --skip-bad                      skip malformed records (counted on stderr) instead of stopping
+  --limit N                       print at most N archives
+  --help                          this help
+
+Filter expressions:
+  word "two words"      case-insensitive text in the path (decoded descriptions) or description
+  /regex/               regular expression on the same text (case-insensitive; /regex/c is case-sensitive)
+  path:TEXT desc:TEXT   text in the decoded path only / in the raw description
+  id:PREFIX hash:PREFIX archive id / tree hash starting with PREFIX
+  size>1GiB size<=500MB size=0        units B KB MB GB TB (1000) KiB MiB GiB TiB (1024)
+  created>=2016-01-01 created<2014    year, year-month, date or full ISO time, UTC
+  a b   both;   a or b   either ('and' binds tighter);   -a   not a
+
+JSON and CSV output carry Glacier's fields (ArchiveId, ArchiveDescription,
+CreationDate, Size, SHA256TreeHash) plus Path and LastModified for
+descriptions written by mt-aws-glacier, FastGlacier, CloudBerry or QNAP.
+
+Exit codes: 0 ok, 2 malformed inventory or bad option/filter, 6 file not readable.`;
+
+const outputs = ['table', 'csv', 'json', 'jsonl', 'count'] as const;
+type Output = typeof outputs[number];
+const formats = ['json', 'csv', 'glacier-csv'] as const;
+
+class Writer {
+	private pending: string[] = [];
+	private size = 0;
+	closed = false;
+
+	constructor(private readonly stream: NodeJS.WriteStream) {
+		stream.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'EPIPE') this.closed = true;
+		});
+	}
+
+	async write(text: string): Promise<void> {
+		this.pending.push(text);
+		this.size += text.length;
+		if (this.size >= 64 * 1024) await this.flush();
+	}
+
+	async flush(): Promise<void> {
+		if (this.pending.length === 0 || this.closed) return;
+		const text = this.pending.join('');
+		this.pending = [];
+		this.size = 0;
+		if (!this.stream.write(text)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+	}
+}
+
+function pad2(value: number): string {
+	return String(value).padStart(2, '0');
+}
+
+function shortDate(ms: number): string {
+	const date = new Date(ms);
+	return `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())} ${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}`;
+}
+
+function totalsText(count: number, bytes: number): string {
+	return `${count.toLocaleString('en-US')} archive${count === 1 ? '' : 's'}, ${humanSize(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
+}
+
+async function print(store: InventoryStore, rows: Uint32Array, output: Output, writer: Writer, filtered: boolean): Promise<void> {
+	switch (output) {
+		case 'count': {
+			await writer.write(`${rows.length}\n`);
+			break;
+		}
+
+		case 'json': {
+			await writer.write('[');
+			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(`${k === 0 ? '\n' : ',\n'}${JSON.stringify(rowToJson(store.get(rows[k])))}`);
+			await writer.write(rows.length === 0 ? ']\n' : '\n]\n');
+			break;
+		}
+
+		case 'jsonl': {
+			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(JSON.stringify(rowToJson(store.get(rows[k]))) + '\n');
+			break;
+		}
+
+		case 'csv': {
+			await writer.write(csvHeader + '\r\n');
+			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(csvLine(store.get(rows[k])) + '\r\n');
+			break;
+		}
+
+		case 'table': {
+			await writer.write(`${'SIZE'.padStart(10)}  ${'CREATED (UTC)'.padEnd(16)}  ${'ARCHIVE ID'.padEnd(12)}  PATH OR DESCRIPTION\n`);
+			for (let k = 0; k < rows.length && !writer.closed; k++) {
+				const row = store.get(rows[k]);
+				await writer.write(`${humanSize(row.size).padStart(10)}  ${shortDate(row.creationDate).padEnd(16)}  ${row.archiveId.slice(0, 12).padEnd(12)}  ${inert(row.path ?? row.description)}\n`);
+			}
+
+			const shown = store.totals(rows);
+			const all = store.totals();
+			await writer.write(filtered ? `${totalsText(shown.count, shown.bytes)} shown, of ${totalsText(all.count, all.bytes)}\n` : `${totalsText(shown.count, shown.bytes)}\n`);
+			break;
+		}
+	}
+
+	await writer.flush();
+}
+
+export async function run(args: string[]): Promise<number> {
+	const {values, positionals} = parse('inventory', args, {
+		format: {type: 'string'},
+		filter: {type: 'string'},
+		sort: {type: 'string'},
+		output: {type: 'string'},
+		'skip-bad': {type: 'boolean'},
+		limit: {type: 'string'},
+		help: {type: 'boolean', short: 'h'},
+	}, true);
+	if (values.help) {
+		process.stdout.write(usage + '\n');
+		return ExitCode.ok;
+	}
+
+	if (positionals.length !== 1) throw new UsageError(`thaw inventory takes one inventory file${positionals.length > 1 ? `, not ${positionals.length}` : ''}. Run 'thaw inventory --help' for usage.`);
+	const [file] = positionals;
+	const format = values.format as InventoryFormat | undefined;
+	if (format !== undefined && !formats.includes(format)) throw new UsageError(`--format must be json, csv or glacier-csv, not '${inert(format)}'`);
+	// Without --output: a table. (The inventory browser hooks in here for terminals once it exists.)
+	const output = (values.output ?? 'table') as Output;
+	if (!outputs.includes(output)) throw new UsageError(`--output must be table, csv, json, jsonl or count, not '${inert(output)}'`);
+	const filter: Filter | undefined = values.filter === undefined ? undefined : parseFilter(values.filter);
+	const sort: SortSpec | undefined = values.sort === undefined ? undefined : parseSort(values.sort);
+	const limit = integer('limit', values.limit, 0, Number.MAX_SAFE_INTEGER);
+
+	await checkReadable(file);
+	let result;
+	try {
+		result = await loadInventory(file, {format, skipBad: values['skip-bad'] === true});
+	} catch (error) {
+		if (error instanceof InventoryFormatError) {
+			throw new ThawError(`${file}: ${error.message}${values['skip-bad'] ? '' : ' (--skip-bad skips malformed records)'}`, ExitCode.usage);
+		}
+
+		throw error;
+	}
+
+	const {store} = result;
+	if (result.skipped > 0) {
+		const first = result.problems[0];
+		process.stderr.write(`thaw: skipped ${result.skipped} malformed record${result.skipped === 1 ? '' : 's'} in ${inert(file)}${first ? ` (first: ${inert(first.message)})` : ''}\n`);
+	}
+
+	if (result.stoppedEarly) {
+		process.stderr.write(`thaw: stopped reading ${inert(file)} at ${inert(result.stoppedEarly.message)}; using the ${store.length} archive${store.length === 1 ? '' : 's'} before it\n`);
+	}
+
+	let rows = store.view(filter, sort);
+	if (limit !== undefined && rows.length > limit) rows = rows.subarray(0, limit);
+	await print(store, rows, output, new Writer(process.stdout), filter !== undefined && !filter.matchesAll);
+	return ExitCode.ok;
 }
