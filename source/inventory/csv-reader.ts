@@ -4,7 +4,7 @@
  * case, any order, extra columns ignored); ArchiveDescription may be absent.
  */
 import {once} from 'node:events';
-import {parse, type CsvError} from 'csv-parse';
+import {CsvError, parse} from 'csv-parse';
 import {FieldError, InventoryFormatError} from './format-error.js';
 import {parseCreationDate, parseSizeDigits, parseTreeHash} from './fields.js';
 import type {BadRecordHandler, RecordFields, RecordSink} from './types.js';
@@ -89,7 +89,7 @@ export async function readCsv(chunks: AsyncIterable<Uint8Array>, sink: RecordSin
 			}
 		}
 	} catch (error) {
-		if ((error as CsvError).code !== undefined && error instanceof Error && error.name === 'CsvError') throw csvProblem(error as CsvError);
+		if (error instanceof CsvError) throw csvProblem(error);
 		throw error;
 	} finally {
 		parser.destroy();
