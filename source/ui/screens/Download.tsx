@@ -1,8 +1,202 @@
-import {Text} from 'ink';
+import {Box, Text} from 'ink';
+import {useEffect, useState} from 'react';
+import type {DownloadSnapshot} from '../../engine/download-state.js';
+import {ThawError} from '../../errors.js';
+import {inert} from '../../inert.js';
+import {cellChunks, ChunkGrid, gridLayout, legend} from '../components/ChunkGrid.js';
+import {Confirm} from '../components/Confirm.js';
+import {Line} from '../components/Line.js';
+import {StatusBar} from '../components/StatusBar.js';
+import {useNavigation, useServices} from '../context.js';
+import {formatBytes, formatDuration, formatRate} from '../format.js';
+import {useDownloadStore} from '../hooks/use-download-store.js';
+import {useKeys} from '../hooks/use-keys.js';
+import {commandFor} from '../keymap.js';
 import type {Route} from '../routes.js';
+import {chunkStyle, colourEnabled} from '../theme.js';
+import {fit, wrapText} from '../text.js';
 
 export type DownloadProps = {width: number; height: number; active: boolean; route: Extract<Route, {screen: 'download'}>};
 
-export function Download(_props: DownloadProps) {
-	return <Text>download</Text>;
+const running = (s: DownloadSnapshot) => s.phase === 'planning' || s.phase === 'downloading' || s.phase === 'paused' || s.phase === 'verifying';
+
+function short(hash: string | undefined): string {
+	return hash ? `${hash.slice(0, 12)}…${hash.slice(-6)}` : '-';
+}
+
+/** The lines under the grid for the chunk (or cell of chunks) under the cursor. */
+function cursorDetail(s: DownloadSnapshot, first: number, last: number): string {
+	if (s.chunks.length === 0) return '';
+	const chunk = s.chunks[first];
+	if (first !== last) {
+		const lastChunk = s.chunks[last];
+		const counts = new Map<string, number>();
+		for (let i = first; i <= last; i++) counts.set(s.chunks[i].state, (counts.get(s.chunks[i].state) ?? 0) + 1);
+		return `Chunks ${first + 1}-${last + 1}: bytes ${chunk.start}-${lastChunk.end} · ${[...counts].map(([k, n]) => `${n} ${chunkStyle[k as keyof typeof chunkStyle].label}`).join(', ')}`;
+	}
+
+	const hash = chunk.treeHash ? ` · hash ${short(chunk.treeHash)}${chunk.expectedHash ? (chunk.expectedHash === chunk.treeHash ? ' = Glacier\'s' : ` ≠ Glacier's ${short(chunk.expectedHash)}`) : ''}` : '';
+	const checked = chunk.state === 'verified' ? (chunk.checkedBy === 'size' ? ' (size only)' : '') : '';
+	const error = chunk.lastError && chunk.state !== 'verified' ? ` · last error: ${chunk.lastError}` : '';
+	return `Chunk ${chunk.index + 1}/${s.chunks.length}: bytes ${chunk.start}-${chunk.end} · ${chunkStyle[chunk.state].label}${checked}${chunk.resumed ? ' (from an earlier run)' : ''} · ${chunk.attempts} attempt${chunk.attempts === 1 ? '' : 's'}${hash}${error}`;
+}
+
+export function Download({width, height, active, route}: DownloadProps) {
+	const services = useServices();
+	const navigation = useNavigation();
+	const {download, outfile} = route;
+	const s = useDownloadStore(download.store, services.frameMs);
+	const [failure, setFailure] = useState<string>();
+	const [ask, setAsk] = useState<'cancel' | 'leave' | 'quit'>();
+	const [cursor, setCursor] = useState(0);
+
+	useEffect(() => {
+		download.done.catch((error: unknown) => {
+			setFailure(inert(error instanceof ThawError ? error.message : error instanceof Error ? error.message : String(error)));
+		});
+	}, [download]);
+
+	const isRunning = running(s);
+	// `q` asks before abandoning a running download.
+	useEffect(() => {
+		if (!active) return undefined;
+		navigation.setQuitGuard(() => {
+			if (!running(download.store.getSnapshot())) return true;
+			setAsk('quit');
+			return false;
+		});
+		return () => {
+			navigation.setQuitGuard(undefined);
+		};
+	}, [active, download]);
+	useEffect(() => {
+		navigation.setCapture(active && ask !== undefined);
+	}, [active, ask]);
+
+	// Layout: 4 lines on top, the grid, the legend, 1 cursor line, the log, 2 verdict lines, the status bar.
+	const logLines = height >= 30 ? 8 : height >= 20 ? 4 : 2;
+	const dialog = ask ? 6 : 0;
+	const fixed = 4 + 1 + 1 + logLines + 2 + 1 + dialog;
+	const maxGridRows = Math.max(1, height - fixed);
+	const layout = gridLayout(s.chunks.length, width, maxGridRows);
+	const cell = Math.min(cursor, Math.max(0, layout.cells - 1));
+	const [first, last] = s.chunks.length ? cellChunks(layout, cell, s.chunks.length) : [0, 0];
+
+	useKeys((input, key) => {
+		const command = commandFor(['download'], input, key);
+		const move = (delta: number) => {
+			setCursor(c => Math.max(0, Math.min(layout.cells - 1, Math.min(c, layout.cells - 1) + delta)));
+		};
+
+		if (key.escape) {
+			if (isRunning) setAsk('leave');
+			else navigation.pop();
+			return;
+		}
+
+		if (key.return && !isRunning) {
+			navigation.pop();
+			return;
+		}
+
+		switch (command) {
+			case 'left': {
+				move(-1);
+				break;
+			}
+
+			case 'right': {
+				move(1);
+				break;
+			}
+
+			case 'up': {
+				move(-layout.columns);
+				break;
+			}
+
+			case 'down': {
+				move(layout.columns);
+				break;
+			}
+
+			case 'pause': {
+				if (s.phase === 'paused') download.resume();
+				else if (isRunning) download.pause();
+				break;
+			}
+
+			case 'cancel': {
+				if (isRunning) setAsk('cancel');
+				break;
+			}
+
+			default: {
+				break;
+			}
+		}
+	}, active && !ask);
+
+	const stop = (then: 'stay' | 'leave' | 'quit') => {
+		setAsk(undefined);
+		download.cancel();
+		if (then === 'leave') navigation.pop();
+		if (then === 'quit') navigation.exit(0);
+	};
+
+	const colour = colourEnabled();
+	const percent = s.total > 0 ? Math.floor((s.bytesDone / s.total) * 100) : (s.phase === 'done' ? 100 : 0);
+	const elapsed = ((s.finishedAt ?? Date.now()) - s.startedAt) / 1000;
+	const stats = `${formatBytes(s.bytesDone)} / ${formatBytes(s.total)} (${percent}%) · ${s.phase === 'done' ? `took ${formatDuration(elapsed)}` : `${formatRate(s.throughput)} · ETA ${formatDuration(s.etaSeconds)}`}`;
+	const counts = `Chunks ${s.verifiedChunks}/${s.chunks.length} verified, ${s.retryingChunks} retrying, ${s.failedChunks} failed · ${s.retries} ${s.retries === 1 ? 'retry' : 'retries'} · ${formatBytes(s.chunkSize)} each`;
+	const mode = s.verification.mode === 'tree-hash'
+		? 'Every chunk is checked against the SHA-256 tree hash Glacier sends'
+		: `Sizes only: ${inert(s.verification.reason ?? 'Glacier sends no tree hash for this output')}`;
+	const log = s.log.slice(-logLines);
+
+	let verdict: {lines: string[]; colour: 'green' | 'red' | 'yellow' | 'cyan'};
+	if (s.verdict && s.phase === 'done' && s.verdict.ok) {
+		verdict = {colour: 'green', lines: [
+			fit(` ✔ VERIFIED · ${s.verdict.checkedBy === 'tree-hash' ? 'tree hash matches Glacier\'s' : 'size matches (no tree hash available)'} · saved as ${inert(outfile)}`, width),
+			s.verdict.checkedBy === 'tree-hash' ? `computed ${s.verdict.computed ?? '-'} = expected ${short(s.verdict.expected)}` : inert(s.verdict.summary),
+		]};
+	} else if (s.phase === 'failed' || (s.verdict && !s.verdict.ok)) {
+		verdict = {colour: 'red', lines: [
+			fit(` ✘ NOT VERIFIED · ${inert(s.verdict?.summary ?? failure ?? 'the download failed')}`, width),
+			s.verdict?.computed || s.verdict?.expected ? `computed ${s.verdict?.computed ?? '-'} · expected ${s.verdict?.expected ?? '-'}` : (failure ?? ''),
+		]};
+	} else if (s.phase === 'cancelled') {
+		verdict = {colour: 'yellow', lines: [fit(' Cancelled · the partial file and its journal are kept: open this job again to resume', width), '']};
+	} else if (s.phase === 'paused') {
+		verdict = {colour: 'yellow', lines: [fit(' Paused · p resumes; nothing verified is lost', width), '']};
+	} else {
+		verdict = {colour: 'cyan', lines: [s.phase === 'planning' ? 'Asking Glacier about the job…' : s.phase === 'verifying' ? 'Checking the whole output\'s tree hash…' : 'Downloading…', '']};
+	}
+
+	const done = !isRunning;
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Line width={width} bold>{`${s.phase === 'done' ? 'Downloaded' : 'Downloading'} ${inert(outfile)}`}</Line>
+			<Line width={width}>{stats}</Line>
+			<Line width={width} color={s.failedChunks > 0 ? 'red' : s.retryingChunks > 0 ? 'yellow' : undefined}>{counts}</Line>
+			<Line width={width} color="gray">{mode}</Line>
+			<ChunkGrid chunks={s.chunks} width={width} maxRows={maxGridRows} cursor={cell} />
+			<Box height={Math.max(0, maxGridRows - layout.rows)} />
+			<Box height={1} width={width}><Text wrap="truncate-end">{legend(colour)}</Text></Box>
+			<Line width={width} color="gray">{cursorDetail(s, first, last)}</Line>
+			{Array.from({length: logLines}, (_v, i) => {
+				const entry = log[i];
+				return <Line key={i} width={width} color={entry?.level === 'error' ? 'red' : entry?.level === 'warn' ? 'yellow' : undefined}>{entry ? `${new Date(entry.at).toISOString().slice(11, 19)} ${entry.message}` : ''}</Line>;
+			})}
+			<Line width={width} bold inverse={verdict.colour === 'green' || verdict.colour === 'red'} color={verdict.colour}>{verdict.lines[0]}</Line>
+			<Line width={width} color={verdict.colour}>{wrapText(verdict.lines[1], width, 1)[0] ?? ''}</Line>
+			{ask === 'cancel' || ask === 'leave'
+				? <Confirm width={width} title={ask === 'cancel' ? 'Cancel this download?' : 'Leave and stop this download?'} lines={['The partial file and its journal stay: open this job again later to resume.']} yes="stop it" no="keep downloading" onYes={() => stop(ask === 'cancel' ? 'stay' : 'leave')} onNo={() => setAsk(undefined)} />
+				: undefined}
+			{ask === 'quit'
+				? <Confirm width={width} tone="error" title="Quit while this download runs?" lines={['It stops now; the partial file and its journal stay for a later resume.']} yes="quit" no="keep downloading" onYes={() => stop('quit')} onNo={() => setAsk(undefined)} />
+				: undefined}
+			<StatusBar width={width} text={done ? 'Enter/Esc back to the jobs  arrows/hjkl move over the grid  ? help  q quit' : `${s.phase === 'paused' ? 'p resume' : 'p pause'}  c cancel  arrows/hjkl inspect chunks  Esc back  ? help  q quit`} />
+		</Box>
+	);
 }
