@@ -308,9 +308,11 @@ export class JsonInventoryParser {
 		const buffer = this.buffer;
 		const close = buffer.indexOf(0x22, p + 1);
 		if (close === -1) return need;
-		if (this.backslashBuffer !== buffer || (this.backslashAt !== Infinity && this.backslashAt <= p)) {
+		// The cache says: no backslash in [backslashFrom, backslashAt). Records are re-read after a need, so check both ends.
+		if (this.backslashBuffer !== buffer || p + 1 < this.backslashFrom || this.backslashAt <= p) {
 			const at = buffer.indexOf(0x5C, p + 1);
 			this.backslashAt = at === -1 ? Infinity : at;
+			this.backslashFrom = p + 1;
 			this.backslashBuffer = buffer;
 		}
 
@@ -334,6 +336,7 @@ export class JsonInventoryParser {
 	}
 
 	private backslashAt = Infinity;
+	private backslashFrom = 0;
 	private backslashBuffer: Buffer | undefined;
 
 	/** Decode the string between the quotes at p and end into field (escapes resolved). */

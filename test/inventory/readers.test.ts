@@ -164,11 +164,17 @@ describe('JSON', () => {
 	});
 
 	it('reports a truncated file', async () => {
-		const text = jsonInventory([record(1, 'a'), record(2, 'b')]);
-		await expect(load(text.slice(0, -30))).rejects.toThrow(/unexpected end of input/);
-		const partial = await load(text.slice(0, -30), {skipBad: true});
-		expect(partial.store.length).toBe(1);
-		expect(partial.stoppedEarly?.message).toMatch(/unexpected end/);
+		for (const last of ['b', 'with "escapes" and a backslash\\']) {
+			const text = jsonInventory([record(1, 'a'), record(2, last)]);
+			for (let cut = 3; cut < 200; cut += 3) { // (Cutting only "]}" or "}" leaves both records)
+				for (const size of ['whole', 7] as const) {
+					await expect(load(text.slice(0, -cut), {}, size), `${cut}`).rejects.toThrow(/unexpected end of input/);
+					const partial = await load(text.slice(0, -cut), {skipBad: true}, size);
+					expect(partial.store.length).toBe(1);
+					expect(partial.stoppedEarly?.message).toMatch(/unexpected end/);
+				}
+			}
+		}
 	});
 
 	it('rejects what is not an inventory', async () => {
