@@ -32,6 +32,7 @@ Arguments (as in 'aws glacier get-job-output'):
 thaw's own:
   --chunk-size MIB          chunk size in MiB, a power of two (default: from the size, 1 to 64)
   --concurrency N           chunks fetched at once (default 8)
+  --max-attempts N          tries per chunk before giving up (default 8)
   --overwrite               replace OUTFILE if it exists (otherwise exit 6)
   --no-resume               ignore an earlier partial download and start over
   --quiet                   no progress or warnings on stderr
@@ -50,6 +51,7 @@ const options = {
 	color: {type: 'string'},
 	'chunk-size': {type: 'string'},
 	concurrency: {type: 'string'},
+	'max-attempts': {type: 'string'},
 	overwrite: {type: 'boolean'},
 	'no-resume': {type: 'boolean'},
 	quiet: {type: 'boolean'},
@@ -125,6 +127,7 @@ export async function run(args: string[]): Promise<number> {
 	}
 
 	const concurrency = integer('concurrency', values.concurrency, 1, 64) ?? 8;
+	const maxAttempts = integer('max-attempts', values['max-attempts'], 1, 100);
 	const connectionValues = connectionFromArgs(values);
 	const readTimeoutMs = connectionValues.readTimeoutSeconds === undefined ? undefined : connectionValues.readTimeoutSeconds * 1000;
 	const connection = connect({...connectionValues, maxSockets: concurrency});
@@ -138,6 +141,7 @@ export async function run(args: string[]): Promise<number> {
 		range,
 		chunkSize: chunkMiB === undefined ? undefined : chunkMiB * MiB,
 		concurrency,
+		maxAttempts,
 		readTimeoutMs,
 		overwrite: values.overwrite === true,
 		resume: values['no-resume'] ? 'never' : 'auto',

@@ -76,9 +76,10 @@ export function startProgress(store: DownloadStore, options: ProgressOptions): P
 		// The log is bounded: new entries start after the last one printed (all of it if that one rotated out).
 		const from = snapshot.log.findIndex(entry => entry === lastLog) + 1;
 		for (const entry of snapshot.log.slice(from)) {
-			if (entry.level === 'info') continue;
+			// Info is for the TUI's log; a final error is printed once by the command itself.
+			if (entry.level !== 'warn') continue;
 			clearLive();
-			stream.write(`thaw: ${entry.level === 'error' ? 'error' : 'warning'}: ${entry.message}\n`);
+			stream.write(`thaw: warning: ${entry.message}\n`);
 		}
 
 		if (snapshot.log.length > 0) lastLog = snapshot.log.at(-1);

@@ -13,7 +13,8 @@ export type World = {
 	emulator: Emulator;
 	connection: Connection;
 	dir: string;
-	clock: {now: number};
+	/** Added to the real time: tests move the emulator's clock forward to expire jobs. */
+	clock: {offset: number};
 	vault: string;
 	archiveId: string;
 	size: number;
@@ -23,8 +24,8 @@ export type World = {
 
 /** An emulator with vault 'photos' holding one archive of `size` bytes and a Succeeded whole-archive job for it. */
 export async function world(size = 4 * MiB + 12_345, options: EmulatorOptions = {}): Promise<World> {
-	const clock = {now: Date.now()};
-	const emulator = await startEmulator({now: () => clock.now, ...options});
+	const clock = {offset: 0};
+	const emulator = await startEmulator({now: () => Date.now() + clock.offset, ...options});
 	emulator.createVault('photos');
 	const {archiveId} = emulator.addArchive('photos', {size, description: 'photos/2019.tar', seed: 'download-tests'});
 	const jobId = await emulator.addJob('photos', {type: 'archive-retrieval', archiveId});
@@ -40,9 +41,15 @@ export async function world(size = 4 * MiB + 12_345, options: EmulatorOptions = 
 	};
 }
 
+/** One download on its own connection (as the CLI makes one per run). */
 export async function fetch(w: World, outfile: string, options: Partial<DownloadOptions> = {}): Promise<DownloadResult> {
-	const download = startDownload({connection: w.connection, vaultName: w.vault, jobId: w.jobId, outfile, retryBaseMs: 2, retryCapMs: 20, readTimeoutMs: 2000, ...options});
-	return download.done;
+	const connection = connect({endpointUrl: w.emulator.url, region: 'us-east-1', demoCredentials: true, maxSockets: options.concurrency ?? 8});
+	try {
+		const download = startDownload({connection, vaultName: w.vault, jobId: w.jobId, outfile, retryBaseMs: 2, retryCapMs: 20, readTimeoutMs: 2000, ...options});
+		return await download.done;
+	} finally {
+		connection.close();
+	}
 }
 
 /** The ThawError a download failed with. */

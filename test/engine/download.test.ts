@@ -229,14 +229,14 @@ describe('jobs that cannot be downloaded', () => {
 
 	it('expired (25 hours after completion): exit 4, start a new retrieval', async () => {
 		const jobId = await w.emulator.addJob(w.vault, {type: 'archive-retrieval', archiveId: w.archiveId});
-		w.clock.now += 25 * 3600 * 1000;
+		w.clock.offset += 25 * 3600 * 1000;
 		try {
 			const error = await failure(fetch(w, out(), {jobId}));
 			expect(error.exitCode).toBe(4);
 			expect(error.message).toMatch(/expired/);
 			expect(error.message).toMatch(/new retrieval/i);
 		} finally {
-			w.clock.now -= 25 * 3600 * 1000;
+			w.clock.offset -= 25 * 3600 * 1000;
 		}
 	});
 });
