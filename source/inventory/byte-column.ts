@@ -153,6 +153,38 @@ export class ByteColumn {
 	}
 
 	/**
+	 * Call fn with the string of every row i (in order) for which include(i):
+	 * like strings() but holds no array, so the strings die young.
+	 */
+	eachString(include: (i: number) => boolean, isAscii: (i: number) => boolean, fn: (i: number, text: string) => void): void {
+		let cachedPage: Page | undefined;
+		let cachedText = '';
+		for (let i = 0; i < this.count; i++) {
+			if (!include(i)) continue;
+			const stop = this.ends[i];
+			const previous = i === 0 ? 0 : this.ends[i - 1];
+			if (stop === previous) {
+				fn(i, '');
+				continue;
+			}
+
+			const page = this.slots[Math.floor((stop - 1) / pageSize)];
+			const start = Math.max(previous, page.base);
+			if (!isAscii(i)) {
+				fn(i, page.buffer.toString('utf8', start - page.base, stop - page.base));
+				continue;
+			}
+
+			if (page !== cachedPage) {
+				cachedPage = page;
+				cachedText = page.buffer.toString('latin1', 0, page.used);
+			}
+
+			fn(i, cachedText.slice(start - page.base, stop - page.base));
+		}
+	}
+
+	/**
 	 * Row strings for many rows at once: ASCII rows are sliced out of one
 	 * latin1 string per page (fast); rows for which isAscii() is false are
 	 * decoded as UTF-8.

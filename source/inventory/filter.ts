@@ -321,10 +321,10 @@ function asciiTest(flags: Uint8Array) {
 	return (i: number) => (flags[i] & flagNonAscii) === 0;
 }
 
-function candidateRows(store: InventoryStore, candidates: Uint8Array | undefined, extra?: (i: number) => boolean): Uint32Array {
-	const list: number[] = [];
-	for (let i = 0; i < store.length; i++) if ((candidates === undefined || candidates[i] !== 0) && (extra === undefined || extra(i))) list.push(i);
-	return Uint32Array.from(list);
+function inCandidates(candidates: Uint8Array | undefined, extra?: (i: number) => boolean): (i: number) => boolean {
+	if (candidates === undefined) return extra ?? (() => true);
+	if (extra === undefined) return i => candidates[i] !== 0;
+	return i => candidates[i] !== 0 && extra(i);
 }
 
 function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint8Array): Uint8Array {
@@ -344,9 +344,9 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 				for (let i = 0; i < n; i++) if ((flags[i] & flagDecoded) === 0) mask[i] = 0;
 			} else if (node.field === 'desc') {
 				// Decoded rows keep their lower-cased path in the search column: look at the raw description instead.
-				const rows = candidateRows(store, candidates, i => (flags[i] & flagDecoded) !== 0);
-				const texts = store.descriptions.strings(rows, () => false);
-				for (let k = 0; k < rows.length; k++) mask[rows[k]] = texts[k].toLowerCase().includes(node.needle) ? 1 : 0;
+				store.descriptions.eachString(inCandidates(candidates, i => (flags[i] & flagDecoded) !== 0), () => false, (i, text) => {
+					mask[i] = text.toLowerCase().includes(node.needle) ? 1 : 0;
+				});
 			}
 
 			return mask;
@@ -355,29 +355,19 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 		case 'regex': {
 			const flags = store.flags;
 			const regex = node.regex;
-			if (!node.caseSensitive) {
-				const rows = candidateRows(store, candidates);
-				const texts = store.search.strings(rows, asciiTest(flags));
-				for (let k = 0; k < rows.length; k++) {
-					regex.lastIndex = 0;
-					if (regex.test(texts[k])) mask[rows[k]] = 1;
-				}
+			const test = (i: number, text: string) => {
+				regex.lastIndex = 0;
+				if (regex.test(text)) mask[i] = 1;
+			};
 
+			if (!node.caseSensitive) {
+				store.search.eachString(inCandidates(candidates), asciiTest(flags), test);
 				return mask;
 			}
 
-			const plain = candidateRows(store, candidates, i => (flags[i] & flagDecoded) === 0);
-			const texts = store.descriptions.strings(plain, () => false);
-			for (let k = 0; k < plain.length; k++) {
-				regex.lastIndex = 0;
-				if (regex.test(texts[k])) mask[plain[k]] = 1;
-			}
-
-			for (const i of candidateRows(store, candidates, i => (flags[i] & flagDecoded) !== 0)) {
-				regex.lastIndex = 0;
-				if (regex.test(store.displayName(i))) mask[i] = 1;
-			}
-
+			store.descriptions.eachString(inCandidates(candidates, i => (flags[i] & flagDecoded) === 0), () => false, test);
+			const decoded = inCandidates(candidates, i => (flags[i] & flagDecoded) !== 0);
+			for (let i = 0; i < n; i++) if (decoded(i)) test(i, store.displayName(i));
 			return mask;
 		}
 

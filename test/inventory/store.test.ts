@@ -104,6 +104,16 @@ describe('row store', () => {
 		expect([...view]).toEqual(all.filter(r => r.size > 0).sort((a, b) => (b.size - a.size) || (a.index - b.index)).map(r => r.index));
 	});
 
+	it('sorts dates before 1970 and equal keys in file order', async () => {
+		const dates = ['2014-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '1900-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '2014-01-01T00:00:00Z', '1969-12-31T23:59:59.500Z', '1900-01-01T00:00:00Z'];
+		const store = await storeOf(dates.map((date, n) => record(n, 'd', {date, size: [5, 0, 5, 2 ** 53 - 1, 0, 1, 5][n]})));
+		const byDate = (descending: boolean) => dates.map((date, n) => ({ms: Date.parse(date), n})).sort((a, b) => (descending ? b.ms - a.ms : a.ms - b.ms) || a.n - b.n).map(x => x.n);
+		expect([...store.view(null, {field: 'created'})]).toEqual(byDate(false));
+		expect([...store.view(null, {field: 'created', descending: true})]).toEqual(byDate(true));
+		expect([...store.view(null, {field: 'size'})]).toEqual([1, 4, 5, 0, 2, 6, 3]);
+		expect([...store.view(null, {field: 'size', descending: true})]).toEqual([3, 0, 2, 6, 5, 1, 4]);
+	});
+
 	it('sorts ids of different lengths like text', async () => {
 		const ids = ['A---', 'A--', 'A-', 'A', 'A0', '_', 'a', 'Z', '-', '9', 'A-B', 'z'.repeat(139), 'z'.repeat(138)];
 		const store = await storeOf(ids.map((id, n) => record(n, 'd', {id})));
