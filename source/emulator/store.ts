@@ -251,7 +251,7 @@ export class Store {
 		const completed = status !== 'InProgress';
 		const archiveJob = job.action === 'ArchiveRetrieval';
 		let sha256TreeHash: string | null = null;
-		if (archiveJob && this.retrievalAligned(job)) {
+		if (archiveJob && status !== 'Failed' && this.retrievalAligned(job)) {
 			const whole = job.rangeStart === 0 && job.rangeEnd === job.archive!.size - 1;
 			sha256TreeHash = whole && !completed ? null : this.outputTreeHash(job, 0, this.outputSize(job) - 1);
 		}
