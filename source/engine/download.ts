@@ -84,7 +84,8 @@ export type Download = {
 
 export type PartialInfo = {vaultName: string; jobId: string; total: number; chunkSize: number; verifiedChunks: number; totalChunks: number; verifiedBytes: number};
 
-const WRITE_BATCH = 256 * 1024;
+/** Bytes gathered before a positional write; two such buffers per chunk in flight. */
+const WRITE_BATCH = 512 * 1024;
 
 export function partPath(outfile: string): string {
 	return `${outfile}.part`;
@@ -537,24 +538,39 @@ class DownloadEngine {
 
 			if (!body) throw new ChunkFailure('size', `the server sent no body for ${range}`);
 
+			// Pieces are copied into one of two batch buffers; a full batch is hashed and
+			// written while the other fills (at most one write in flight per chunk).
 			const hasher = new TreeHasher();
 			let position = chunk.start - plan.start;
 			let received = 0;
-			let batch: Buffer[] = [];
-			let batchBytes = 0;
-			const flush = async () => {
-				if (batchBytes === 0) return;
-				disarm();
+			const batchSize = Math.min(WRITE_BATCH, length);
+			const buffers = [Buffer.allocUnsafe(batchSize), Buffer.allocUnsafe(batchSize)];
+			let current = 0;
+			let fill = 0;
+			let writing: Promise<void> | undefined;
+			const write = async (data: Buffer, at: number) => {
 				try {
-					await this.part!.writev(batch, position);
+					await this.part!.write(data, 0, data.length, at);
 				} catch (error) {
 					throw new ChunkFailure('service', 'write failed', localError(error, `write ${partPath(this.options.outfile)}`));
 				}
+			};
 
-				position += batchBytes;
-				batch = [];
-				batchBytes = 0;
-				arm();
+			const flush = async () => {
+				if (fill === 0) return;
+				const data = buffers[current].subarray(0, fill);
+				hasher.update(data);
+				if (writing) {
+					disarm();
+					await writing;
+					arm();
+				}
+
+				writing = write(data, position);
+				writing.catch(() => undefined);
+				position += fill;
+				current ^= 1;
+				fill = 0;
 			};
 
 			try {
@@ -564,16 +580,22 @@ class DownloadEngine {
 					}
 
 					arm();
-					hasher.update(piece);
 					received += piece.length;
-					batch.push(piece);
-					batchBytes += piece.length;
 					this.store.received(index, piece.length);
-					if (batchBytes >= WRITE_BATCH) await flush();
+					let offset = 0;
+					while (offset < piece.length) {
+						const take = Math.min(piece.length - offset, batchSize - fill);
+						piece.copy(buffers[current], fill, offset, offset + take);
+						fill += take;
+						offset += take;
+						if (fill === batchSize) await flush();
+					}
 				}
 
 				await flush();
+				if (writing) await writing;
 			} catch (error) {
+				if (writing) await writing.catch(() => undefined);
 				if (error instanceof ChunkFailure) throw error;
 				if (stalled) throw new ChunkFailure('stall', stallMessage());
 				if (controller.signal.aborted) throw new ChunkFailure('aborted', 'stopped');
