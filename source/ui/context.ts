@@ -17,7 +17,7 @@ export type AppServices = {
 	/** Folder downloads go to when neither the user nor the settings say otherwise. */
 	cwd: string;
 	/** Register a running download so leaving the app cancels it (resumably); returns the unregister function. */
-	track(download: {cancel(): void}): () => void;
+	track(download: {cancel(): void; done: Promise<unknown>}): () => void;
 };
 
 export type Navigation = {

@@ -81,7 +81,7 @@ export async function run(argv: string[]): Promise<number> {
 		if (values['job-id']) initial.push({screen: 'download-setup', vaultName: values['vault-name'], jobId: values['job-id']});
 	}
 
-	const downloads = new Set<{cancel(): void}>();
+	const downloads = new Set<{cancel(): void; done: Promise<unknown>}>();
 	let exitCode: number = ExitCode.ok;
 	const instance = render(
 		<App
@@ -101,9 +101,21 @@ export async function run(argv: string[]): Promise<number> {
 		await instance.waitUntilExit();
 	} finally {
 		// Whatever still runs stops here; its .part file and journal stay for a later resume.
-		for (const download of downloads) download.cancel();
+		const stopping = [...downloads].map(download => {
+			download.cancel();
+			return download.done.catch(() => undefined);
+		});
+		// Give cancelled downloads a moment to flush their journal, then let nothing else hold the process.
+		await Promise.race([Promise.all(stopping), new Promise(resolve => {
+			setTimeout(resolve, 3000).unref();
+		})]);
 		connection.close();
-		await closeEmulator?.();
+		await Promise.race([closeEmulator?.(), new Promise(resolve => {
+			setTimeout(resolve, 1000).unref();
+		})]);
+		setTimeout(() => {
+			process.exit(exitCode);
+		}, 200).unref();
 	}
 
 	return exitCode;

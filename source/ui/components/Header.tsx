@@ -9,7 +9,7 @@ export type HeaderProps = {width: number; title: string};
 export function Header({width, title}: HeaderProps) {
 	const {connection, demo} = useServices();
 	const where = demo
-		? `DEMO · local emulator ${connection.endpointLabel} · no AWS account used`
+		? `DEMO · emulator ${connection.endpointLabel} · no AWS account`
 		: `${connection.endpointLabel} · ${connection.region} · profile ${connection.profile ?? 'default'}`;
 	const left = ` thaw  ${inert(where)}`;
 	const right = truncate(inert(title), Math.max(0, width - textWidth(left) - 2));

@@ -37,7 +37,7 @@ export function layoutColumns<T>(columns: Array<Column<T>>, width: number): {sho
 	const shown = columns.map((_c, i) => i);
 	const flexIndex = columns.findIndex(c => c.width === undefined);
 	const flexMin = flexIndex >= 0 ? columns[flexIndex].minWidth ?? 12 : 0;
-	const used = () => shown.reduce((sum, i) => sum + (columns[i].width ?? 0) + 1, 0);
+	const used = () => shown.reduce((sum, i) => sum + (columns[i].width ?? 0), 0) + shown.length - 1;
 	while (width - used() < flexMin && shown.length > 1) {
 		const candidates = shown.filter(i => i !== flexIndex);
 		if (candidates.length === 0) break;

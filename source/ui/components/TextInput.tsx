@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {useRef} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
 import {fit, textWidth, truncate} from '../text.js';
 
@@ -17,8 +18,17 @@ export type TextInputProps = {
 const controls = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** One-line text entry: typing and pasting append (control characters dropped), Backspace deletes, Enter submits, Esc cancels. */
-export function TextInput({label, value, width, active, placeholder, onChange, onSubmit, onCancel}: TextInputProps) {
+export function TextInput({label, value, width, active, placeholder, onChange: report, onSubmit, onCancel}: TextInputProps) {
+	// Several keys can be handled before the next render (a fast burst): build on the latest value, not the rendered one.
+	const latest = useRef(value);
+	latest.current = value;
+	const onChange = (next: string) => {
+		latest.current = next;
+		report(next);
+	};
+
 	useKeys((input, key) => {
+		const value = latest.current;
 		if (key.return) {
 			onSubmit?.(value);
 			return;

@@ -1,4 +1,4 @@
-import {createContext, useContext, useEffect, useId, useRef} from 'react';
+import {createContext, useContext, useId, useLayoutEffect, useRef} from 'react';
 import {useInput, useStdin, type Key} from 'ink';
 
 type Handler = (input: string, key: Key) => void;
@@ -21,10 +21,27 @@ export class KeyRegistry {
 	}
 
 	dispatch(input: string, key: Key): void {
+		// Keys typed fast (or repeated over a slow link) can arrive as one chunk, e.g. 'jj':
+		// handle them one by one, as if typed slowly.
+		const chars = [...input];
+		if (chars.length > 1 && !key.ctrl && !key.meta && !key.escape && !input.includes('\u001B')) {
+			for (const ch of chars) this.dispatchOne(ch, single(ch, key));
+			return;
+		}
+
+		this.dispatchOne(input, key);
+	}
+
+	private dispatchOne(input: string, key: Key): void {
 		for (const entry of [...this.handlers.values()]) {
 			if (entry.active) entry.handler(input, key);
 		}
 	}
+}
+
+function single(ch: string, key: Key): Key {
+	const special = {return: ch === '\r' || ch === '\n', tab: ch === '\t', backspace: ch === '\u007F' || ch === '\b'};
+	return {...key, ...special, shift: ch !== ch.toLowerCase()};
 }
 
 export const KeyRegistryContext = createContext<KeyRegistry | undefined>(undefined);
@@ -48,8 +65,12 @@ export function useKeys(handler: Handler, isActive = true): void {
 	registry.set(id, handler, isActive);
 	const registryRef = useRef(registry);
 	registryRef.current = registry;
-	useEffect(() => {
+	const ref = useRef({handler, active: isActive});
+	ref.current = {handler, active: isActive};
+	// A layout effect: an unmounted component stops getting keys during the commit, not some time after it.
+	useLayoutEffect(() => {
 		const current = registryRef.current;
+		current.set(id, ref.current.handler, ref.current.active);
 		return () => {
 			current.delete(id);
 		};

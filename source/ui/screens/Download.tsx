@@ -14,7 +14,7 @@ import {useKeys} from '../hooks/use-keys.js';
 import {commandFor} from '../keymap.js';
 import type {Route} from '../routes.js';
 import {chunkStyle, colourEnabled} from '../theme.js';
-import {fit, wrapText} from '../text.js';
+import {fit} from '../text.js';
 
 export type DownloadProps = {width: number; height: number; active: boolean; route: Extract<Route, {screen: 'download'}>};
 
@@ -73,10 +73,10 @@ export function Download({width, height, active, route}: DownloadProps) {
 		navigation.setCapture(active && ask !== undefined);
 	}, [active, ask]);
 
-	// Layout: 4 lines on top, the grid, the legend, 1 cursor line, the log, 2 verdict lines, the status bar.
+	// Layout: 4 lines on top, the grid, the legend, 1 cursor line, the log, 3 verdict lines, the status bar.
 	const logLines = height >= 30 ? 8 : height >= 20 ? 4 : 2;
 	const dialog = ask ? 6 : 0;
-	const fixed = 4 + 1 + 1 + logLines + 2 + 1 + dialog;
+	const fixed = 4 + 1 + 1 + logLines + 3 + 1 + dialog;
 	const maxGridRows = Math.max(1, height - fixed);
 	const layout = gridLayout(s.chunks.length, width, maxGridRows);
 	const cell = Math.min(cursor, Math.max(0, layout.cells - 1));
@@ -158,19 +158,21 @@ export function Download({width, height, active, route}: DownloadProps) {
 	if (s.verdict && s.phase === 'done' && s.verdict.ok) {
 		verdict = {colour: 'green', lines: [
 			fit(` ✔ VERIFIED · ${s.verdict.checkedBy === 'tree-hash' ? 'tree hash matches Glacier\'s' : 'size matches (no tree hash available)'} · saved as ${inert(outfile)}`, width),
-			s.verdict.checkedBy === 'tree-hash' ? `computed ${s.verdict.computed ?? '-'} = expected ${short(s.verdict.expected)}` : inert(s.verdict.summary),
+			s.verdict.checkedBy === 'tree-hash' ? `computed ${s.verdict.computed ?? '-'}` : inert(s.verdict.summary),
+			s.verdict.checkedBy === 'tree-hash' ? `expected ${s.verdict.expected ?? '-'}` : '',
 		]};
 	} else if (s.phase === 'failed' || (s.verdict && !s.verdict.ok)) {
 		verdict = {colour: 'red', lines: [
 			fit(` ✘ NOT VERIFIED · ${inert(s.verdict?.summary ?? failure ?? 'the download failed')}`, width),
-			s.verdict?.computed || s.verdict?.expected ? `computed ${s.verdict?.computed ?? '-'} · expected ${s.verdict?.expected ?? '-'}` : (failure ?? ''),
+			s.verdict?.computed || s.verdict?.expected ? `computed ${s.verdict?.computed ?? '-'}` : (failure ?? ''),
+			s.verdict?.computed || s.verdict?.expected ? `expected ${s.verdict?.expected ?? '-'}` : '',
 		]};
 	} else if (s.phase === 'cancelled') {
-		verdict = {colour: 'yellow', lines: [fit(' Cancelled · the partial file and its journal are kept: open this job again to resume', width), '']};
+		verdict = {colour: 'yellow', lines: [fit(' Cancelled · the partial file and its journal are kept: open this job again to resume', width), '', '']};
 	} else if (s.phase === 'paused') {
-		verdict = {colour: 'yellow', lines: [fit(' Paused · p resumes; nothing verified is lost', width), '']};
+		verdict = {colour: 'yellow', lines: [fit(' Paused · p resumes; nothing verified is lost', width), '', '']};
 	} else {
-		verdict = {colour: 'cyan', lines: [s.phase === 'planning' ? 'Asking Glacier about the job…' : s.phase === 'verifying' ? 'Checking the whole output\'s tree hash…' : 'Downloading…', '']};
+		verdict = {colour: 'cyan', lines: [s.phase === 'planning' ? 'Asking Glacier about the job…' : s.phase === 'verifying' ? 'Checking the whole output\'s tree hash…' : 'Downloading…', '', '']};
 	}
 
 	const done = !isRunning;
@@ -189,7 +191,8 @@ export function Download({width, height, active, route}: DownloadProps) {
 				return <Line key={i} width={width} color={entry?.level === 'error' ? 'red' : entry?.level === 'warn' ? 'yellow' : undefined}>{entry ? `${new Date(entry.at).toISOString().slice(11, 19)} ${entry.message}` : ''}</Line>;
 			})}
 			<Line width={width} bold inverse={verdict.colour === 'green' || verdict.colour === 'red'} color={verdict.colour}>{verdict.lines[0]}</Line>
-			<Line width={width} color={verdict.colour}>{wrapText(verdict.lines[1], width, 1)[0] ?? ''}</Line>
+			<Line width={width} color={verdict.colour}>{verdict.lines[1]}</Line>
+			<Line width={width} color={verdict.colour}>{verdict.lines[2]}</Line>
 			{ask === 'cancel' || ask === 'leave'
 				? <Confirm width={width} title={ask === 'cancel' ? 'Cancel this download?' : 'Leave and stop this download?'} lines={['The partial file and its journal stay: open this job again later to resume.']} yes="stop it" no="keep downloading" onYes={() => stop(ask === 'cancel' ? 'stay' : 'leave')} onNo={() => setAsk(undefined)} />
 				: undefined}

@@ -185,7 +185,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 	const expiry = job ? expiryOf(job, services.now()) : undefined;
 	const what = job ? (isInventory(job) ? `Inventory (${job.InventoryRetrievalParameters?.Format ?? 'JSON'}) of vault '${inert(vaultName)}'` : `Archive ${inert((job.ArchiveId ?? '').slice(0, 24))}… from vault '${inert(vaultName)}'`) : `Job ${inert(jobId.slice(0, 24))}…`;
 	const lines: Array<{text: string; colour?: string; bold?: boolean}> = [
-		{text: `${what}: ${formatBytes(size)}${job?.RetrievalByteRange ? ` (bytes ${inert(job.RetrievalByteRange)})` : ''}`, bold: true},
+		{text: `${what}: ${formatBytes(size)}${job?.RetrievalByteRange && job.RetrievalByteRange !== `0-${(job.ArchiveSizeInBytes ?? 0) - 1}` ? ` (bytes ${inert(job.RetrievalByteRange)} of ${formatBytes(job.ArchiveSizeInBytes)})` : ''}`, bold: true},
 		{text: expiry?.kind === 'left' ? `Output available for ${formatDuration(expiry.ms / 1000)} more.` : '', colour: expiry?.kind === 'left' && expiry.soon ? 'yellow' : 'gray'},
 	];
 	if (job && isInventory(job)) lines.push({text: 'The inventory browser is not built yet: this saves the inventory to a file (then: thaw inventory FILE).', colour: 'cyan'});
