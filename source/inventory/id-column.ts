@@ -131,6 +131,39 @@ export class IdColumn {
 		return mask === 0 || (page[offset + full] & mask) === bytes[full];
 	}
 
+	/** The first 6 packed bytes (8 characters) as a number that orders like the ids. */
+	prefixNumber(i: number): number {
+		const length = this.lengths[i];
+		if (length === 0) {
+			const key = this.sortKey(i);
+			let value = 0;
+			for (let k = 0; k < 6; k++) value = (value * 256) + (k < key.length ? key.charCodeAt(k) : 0);
+			return value;
+		}
+
+		const page = this.pages[Math.floor(i / rowsPerPage)];
+		const offset = (i % rowsPerPage) * slotWidth;
+		const bytes = packedLength(length);
+		let value = 0;
+		for (let k = 0; k < 6; k++) value = (value * 256) + (k < bytes ? page[offset + k] : 0);
+		return value;
+	}
+
+	/** A latin1 string of the packed bytes: sorts like the id (equal keys: compare length()). */
+	sortKey(i: number): string {
+		const length = this.lengths[i];
+		if (length === 0) {
+			const text = this.long.get(i) ?? '';
+			const out = Buffer.alloc(packedLength(text.length));
+			pack(Buffer.from(text, 'latin1'), 0, text.length, out, 0);
+			return out.toString('latin1');
+		}
+
+		const page = this.pages[Math.floor(i / rowsPerPage)];
+		const offset = (i % rowsPerPage) * slotWidth;
+		return page.toString('latin1', offset, offset + packedLength(length));
+	}
+
 	/** Keys that sort like the ids (compare equal keys by length(), then by row). */
 	sortKeys(rows: ArrayLike<number>): string[] {
 		const keys = new Array<string>(rows.length);

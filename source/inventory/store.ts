@@ -68,7 +68,7 @@ export class InventoryStore {
 		if (fields.creationDateText !== undefined) this.dateTexts.set(i, fields.creationDateText);
 		if (fields.treeHashText !== undefined) this.hashTexts.set(i, fields.treeHashText);
 		this.length = i + 1;
-		if (this.searchColumn !== undefined) this.indexRow(i);
+		if (this.searchColumn !== undefined && this.indexedRows === i) this.indexRow(i);
 	}
 
 	/**
@@ -77,28 +77,51 @@ export class InventoryStore {
 	 * or sort by name), then kept up to date; call buildSearchIndex() to build it ahead.
 	 */
 	get search(): ByteColumn {
-		if (this.searchColumn === undefined) this.buildSearchIndex();
+		if (!this.searchIndexBuilt) this.buildSearchIndex();
 		return this.searchColumn!;
 	}
 
 	/** One byte per row: flagDecoded, flagNonAscii (built with the search index). */
 	get flags(): Uint8Array {
-		if (this.flagBytes === undefined) this.buildSearchIndex();
+		if (!this.searchIndexBuilt) this.buildSearchIndex();
 		return this.flagBytes!;
 	}
 
 	get searchIndexBuilt(): boolean {
-		return this.searchColumn !== undefined;
+		return this.searchColumn !== undefined && this.indexedRows === this.length;
 	}
 
+	/** Build the search index now (about 1.6 µs a row). */
 	buildSearchIndex(): void {
+		this.startSearchIndex();
+		while (this.indexedRows < this.length) this.indexRow(this.indexedRows);
+	}
+
+	/**
+	 * Build the search index in steps, yielding to the event loop between
+	 * them, so a UI stays responsive (e.g. right after loading). A filter
+	 * arriving meanwhile finishes the job synchronously.
+	 */
+	async buildSearchIndexInSteps(rowsPerStep = 50_000, signal?: AbortSignal): Promise<void> {
+		this.startSearchIndex();
+		while (this.indexedRows < this.length && signal?.aborted !== true) {
+			const stop = Math.min(this.length, this.indexedRows + rowsPerStep);
+			while (this.indexedRows < stop) this.indexRow(this.indexedRows);
+			await new Promise(resolve => setImmediate(resolve));
+		}
+	}
+
+	private indexedRows = 0;
+
+	private startSearchIndex(): void {
 		if (this.searchColumn !== undefined) return;
 		this.searchColumn = new ByteColumn(this.sizes.length);
 		this.flagBytes = new Uint8Array(this.sizes.length);
-		for (let i = 0; i < this.length; i++) this.indexRow(i);
+		this.indexedRows = 0;
 	}
 
 	private indexRow(i: number): void {
+		this.indexedRows = i + 1;
 		if (this.flagBytes!.length <= i) this.flagBytes = growUint8(this.flagBytes!, i + 1);
 		const {buffer, start, end} = this.descriptions.locate(i);
 		let flags = 0;

@@ -6,7 +6,7 @@ function mt2(filename: string): string {
 	return 'mt2 ' + Buffer.from(JSON.stringify({filename, mtime: '20150101T000000Z'})).toString('base64url');
 }
 
-const pool = ['Holiday Photos', 'holiday-2014.tar.gz', 'TAX 2013.pdf', 'Ähre ÄHRE', '日本 trip', '', 'backup, final', 'say "cheese"',
+const pool = ['\uFF21 fullwidth', '😀 emoji', 'Holiday Photos', 'holiday', 'holiday', 'Holiday', 'holiday-2014.tar.gz', 'TAX 2013.pdf', 'Ähre ÄHRE', '日本 trip', '', 'backup, final', 'say "cheese"',
 	mt2('Photos/IMG_0001.JPG'), mt2('docs/Ähre.txt'), `<m><v>4</v><p>${Buffer.from('video/Holiday.mov').toString('base64')}</p><lm>20150101T000000Z</lm></m>`,
 	'İstanbul', 'a\\b', 'x'.repeat(300)];
 
@@ -41,6 +41,20 @@ describe('row store', () => {
 		expect(store.displayName(0)).toBe('Fotos/Ähre 日本.jpg');
 		expect(store.window(store.view(), 1, 5).map(r => r.description)).toEqual(['plain']);
 		expect(() => store.get(2)).toThrow(RangeError);
+	});
+
+	it('builds the search index in steps or on demand, and keeps it up to date', async () => {
+		const records = Array.from({length: 250}, (_, n) => record(n, n % 2 === 0 ? `Even ${n}` : mt2(`odd/${n}.txt`)));
+		const stepped = await storeOf(records);
+		const building = stepped.buildSearchIndexInSteps(40);
+		expect(stepped.searchIndexBuilt).toBe(false);
+		expect(stepped.view('odd').length).toBe(125); // A filter meanwhile finishes the index
+		await building;
+		expect(stepped.searchIndexBuilt).toBe(true);
+		stepped.add({id: Buffer.from('NEWID'), idStart: 0, idEnd: 5, description: Buffer.from('Fresh row'), descriptionStart: 0, descriptionEnd: 9, creationDate: 0, creationDateText: undefined, size: 1, treeHash: new Uint8Array(32), treeHashText: undefined});
+		expect([...stepped.view('fresh')]).toEqual([250]);
+		const whole = await storeOf(records);
+		expect([...whole.view('even 1')]).toEqual([...stepped.view('even 1')]);
 	});
 
 	it('keeps archive ids exactly, whatever their length', async () => {
@@ -85,7 +99,7 @@ describe('row store', () => {
 			created: row => row.creationDate,
 			id: row => row.archiveId,
 			hash: row => row.treeHash,
-			description: row => (row.path ?? row.description).toLowerCase(),
+			description: row => Buffer.from((row.path ?? row.description).toLowerCase()).toString('latin1'), // Code point (UTF-8 byte) order
 		};
 		for (const [field, key] of Object.entries(keys)) {
 			for (const descending of [false, true]) {
