@@ -1,4 +1,7 @@
 import {createCipheriv, createHash, randomInt} from 'node:crypto';
+import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {ContentReader, contentBytes, contentKey} from '../../source/emulator/content.js';
 import {isMegabyteAligned, isTreeHashAligned, parseRangeHeader} from '../../source/emulator/alignment.js';
@@ -57,6 +60,25 @@ describe('generated content', () => {
 		expect(rangeTreeHash(leaves, 4 * MiB, size - 1)).toBe(naiveTreeHash(whole.subarray(4 * MiB)).toString('hex'));
 		expect(rangeTreeHash(leaves, 2 * MiB, (4 * MiB) - 1)).toBe(naiveTreeHash(whole.subarray(2 * MiB, 4 * MiB)).toString('hex'));
 		expect(await hashes.leaves('leaves', key, size)).toBe(leaves);
+	});
+
+	it('caches the leaves of big archives on disk and reads them back', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'thaw-leaf-cache-'));
+		try {
+			const size = 64 * MiB;
+			const key = contentKey('cached');
+			const fresh = await new LeafHashes(dir).leaves('cached', key, size);
+			const files = readdirSync(dir);
+			expect(files).toHaveLength(1);
+			const cached = await new LeafHashes(dir).leaves('cached', key, size);
+			expect(cached.map(l => l.toString('hex'))).toEqual(fresh.map(l => l.toString('hex')));
+			expect(fresh[63].toString('hex')).toBe(createHash('sha256').update(contentBytes(key, 63 * MiB, size - 1)).digest('hex'));
+			writeFileSync(join(dir, files[0]), Buffer.alloc(10)); // a damaged cache file is ignored, not trusted
+			const again = await new LeafHashes(dir).leaves('cached', key, size);
+			expect(again[0].toString('hex')).toBe(fresh[0].toString('hex'));
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });
 
