@@ -101,7 +101,10 @@ export function connect(options: ConnectionOptions = {}): Connection {
 			httpAgent,
 			httpsAgent,
 			connectionTimeout: (options.connectTimeoutSeconds ?? 60) * 1000 || undefined,
-			requestTimeout: (options.readTimeoutSeconds ?? 60) * 1000 || undefined,
+			// --cli-read-timeout is an idle timeout, like botocore's read timeout:
+			// smithy's socketTimeout destroys a socket that sits idle this long
+			// (its requestTimeout only logs a warning).
+			socketTimeout: (options.readTimeoutSeconds ?? 60) * 1000 || undefined,
 		},
 	};
 	const client = new GlacierClient(clientConfig);

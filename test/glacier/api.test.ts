@@ -1,0 +1,86 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {startEmulator, type Emulator} from '../../source/emulator/index.js';
+import {connect, describeJob, initiateJob, listJobs, listVaults, toThawError, type Connection} from '../../source/glacier/index.js';
+import {ExitCode, ThawError} from '../../source/errors.js';
+
+let emulator: Emulator;
+let connection: Connection;
+let now = Date.parse('2026-11-21T12:00:00Z');
+
+beforeAll(async () => {
+	emulator = await startEmulator({now: () => now});
+	for (let i = 0; i < 23; i++) emulator.createVault(`vault-${String(i).padStart(2, '0')}`);
+	const archive = emulator.addArchive('vault-00', {size: 1024, description: 'tiny'});
+	for (let i = 0; i < 120; i++) {
+		// eslint-disable-next-line no-await-in-loop
+		await emulator.addJob('vault-00', {type: 'archive-retrieval', archiveId: archive.archiveId, status: i % 3 === 0 ? 'InProgress' : 'Succeeded', description: `job ${i}`});
+	}
+
+	connection = connect({endpointUrl: emulator.url, demoCredentials: true, readTimeoutSeconds: 1});
+});
+
+afterAll(async () => {
+	connection?.close();
+	await emulator?.close();
+});
+
+describe('glacier wrapper against the emulator', () => {
+	it('follows every ListVaults page', async () => {
+		const before = emulator.requests.filter(r => r.op === 'ListVaults').length;
+		const vaults = await listVaults(connection);
+		expect(vaults.map(v => v.VaultName)).toHaveLength(23);
+		expect(new Set(vaults.map(v => v.VaultName)).size).toBe(23);
+		// Default pages of 10: 10 + 10 + 3.
+		expect(emulator.requests.filter(r => r.op === 'ListVaults').length - before).toBe(3);
+	});
+
+	it('follows every ListJobs page of 50 and passes the status filter', async () => {
+		const jobs = await listJobs(connection, 'vault-00');
+		expect(jobs).toHaveLength(120);
+		expect(new Set(jobs.map(j => j.JobId)).size).toBe(120);
+		const running = await listJobs(connection, 'vault-00', {statuscode: 'InProgress'});
+		expect(running).toHaveLength(40);
+		expect(running.every(job => job.StatusCode === 'InProgress')).toBe(true);
+	});
+
+	it('starts a job and describes it', async () => {
+		const jobId = await initiateJob(connection, 'vault-01', {type: 'inventory-retrieval', format: 'CSV', description: 'from test'});
+		const job = await describeJob(connection, 'vault-01', jobId);
+		expect(job.Action).toBe('InventoryRetrieval');
+		expect(job.JobDescription).toBe('from test');
+	});
+
+	it('explains a missing job as not found or expired, with exit 4', async () => {
+		const error = await describeJob(connection, 'vault-00', 'no-such-job-id').catch((error_: unknown) => error_);
+		expect(error).toBeInstanceOf(ThawError);
+		expect((error as ThawError).exitCode).toBe(ExitCode.job);
+		expect((error as ThawError).message).toMatch(/expired.*new retrieval/);
+	});
+
+	it('explains a missing vault with exit 4', async () => {
+		const error = await listJobs(connection, 'no-such-vault').catch((error_: unknown) => error_);
+		expect((error as ThawError).exitCode).toBe(ExitCode.job);
+		expect((error as ThawError).message).toContain("vault 'no-such-vault' was not found");
+	});
+
+	it('gives up on a stalled answer after --cli-read-timeout instead of hanging', async () => {
+		emulator.faults.add({kind: 'stall', op: 'ListVaults', times: Number.POSITIVE_INFINITY, afterBytes: 0});
+		try {
+			const started = Date.now();
+			const error = await listVaults(connection).catch((error_: unknown) => error_);
+			expect(error).toBeInstanceOf(ThawError);
+			expect((error as ThawError).exitCode).toBe(ExitCode.service);
+			expect(Date.now() - started).toBeLessThan(20_000);
+		} finally {
+			emulator.faults.clear();
+		}
+	});
+
+	it('never lets an access key or signature through an error message', () => {
+		const error = toThawError(Object.assign(new Error('The request signature we calculated does not match. Credential=AKIAIOSFODNN7EXAMPLE/20141123 Signature=9257c16da6b25a715ce900a5b45b03da0447acf430195dcb540091b12966f2a2 \u001B[2J'), {name: 'InvalidSignatureException', $metadata: {httpStatusCode: 403}}), {what: 'list vaults'});
+		expect(error.message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+		expect(error.message).not.toContain('9257c16da6b25a715ce900a5b45b03da0447acf430195dcb540091b12966f2a2');
+		expect(error.message).not.toContain('\u001B');
+		expect(error.exitCode).toBe(ExitCode.service);
+	});
+});
