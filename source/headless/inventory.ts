@@ -2,7 +2,8 @@
  * thaw inventory FILE: read a vault inventory (JSON, Glacier CSV or CSV),
  * filter and sort it, and print it as a table, CSV, JSON, JSON lines or a
  * count. Table text is made inert; csv/json/jsonl keep the exact values.
- * (The interactive browser will reuse loadInventory() from source/inventory.)
+ * With --vault-name V --job-id J it reads an inventory job's output straight
+ * from GetJobOutput. In a terminal with no --output it opens the browser.
  */
 import {once} from 'node:events';
 import process from 'node:process';
@@ -15,21 +16,31 @@ import {parseSort, type SortSpec} from '../inventory/sort.js';
 import {csvHeader, csvLine, humanSize, rowToJson} from '../inventory/export.js';
 import type {InventoryStore} from '../inventory/store.js';
 import type {InventoryFormat} from '../inventory/types.js';
-import {integer, parse} from './args.js';
+import {connect} from '../glacier/client.js';
+import {openJobInventory} from '../inventory/job-source.js';
+import {connectionFromArgs, connectionHelp, connectionOptions, integer, parse} from './args.js';
 
 const usage = `Usage: thaw inventory FILE [options]
+       thaw inventory --vault-name V --job-id J [options] [connection options]
 
 Read a Glacier vault inventory (JSON, or CSV as Glacier writes it, or CSV
-re-saved by another program), filter and sort it, and print it.
+re-saved by another program), filter and sort it, and print it. With
+--vault-name and --job-id, read a succeeded inventory job's output straight
+from Glacier (nothing is saved). In a terminal, without --output, it opens
+the inventory browser (filter, sort, mark, export, start retrievals; ? there
+lists the keys).
 
 Options:
   --format json|csv|glacier-csv   the file's format (default: detected from its first bytes)
   --filter EXPR                   only archives matching EXPR (see below)
   --sort FIELD[:desc]             id, description (or path/name), created, size or hash
   --output table|csv|json|jsonl|count
-                                  what to print (default: table)
+                                  what to print (default: the browser in a terminal, else table)
+  --vault-name V                  the vault: with --job-id, read that job's output; with FILE, the
+                                  vault the browser starts retrievals in
   --skip-bad                      skip malformed records (counted on stderr) instead of stopping
   --limit N                       print at most N archives
+  --job-id J                      an inventory retrieval job of --vault-name that succeeded
   --help                          this help
 
 Filter expressions:
@@ -45,7 +56,10 @@ JSON and CSV output carry Glacier's fields (ArchiveId, ArchiveDescription,
 CreationDate, Size, SHA256TreeHash) plus Path and LastModified for
 descriptions written by mt-aws-glacier, FastGlacier, CloudBerry or QNAP.
 
-Exit codes: 0 ok, 2 malformed inventory or bad option/filter, 6 file not readable.`;
+${connectionHelp}
+
+Exit codes: 0 ok, 2 malformed inventory or bad option/filter, 4 job not ready, expired or
+not found, 5 service or network failure, 6 file not readable.`;
 
 const outputs = ['table', 'csv', 'json', 'jsonl', 'count'] as const;
 type Output = typeof outputs[number];
@@ -140,44 +154,78 @@ export async function run(args: string[]): Promise<number> {
 		output: {type: 'string'},
 		'skip-bad': {type: 'boolean'},
 		limit: {type: 'string'},
+		'vault-name': {type: 'string'},
+		'job-id': {type: 'string'},
 		help: {type: 'boolean', short: 'h'},
+		...connectionOptions,
 	}, true);
 	if (values.help) {
 		process.stdout.write(usage + '\n');
 		return ExitCode.ok;
 	}
 
-	if (positionals.length !== 1) throw new UsageError(`thaw inventory takes one inventory file${positionals.length > 1 ? `, not ${positionals.length}` : ''}. Run 'thaw inventory --help' for usage.`);
-	const [file] = positionals;
+	const jobId = values['job-id'];
+	const vaultName = values['vault-name'];
+	if (jobId !== undefined) {
+		if (vaultName === undefined) throw new UsageError('--job-id needs --vault-name too. Run \'thaw inventory --help\' for usage.');
+		if (positionals.length > 0) throw new UsageError('give either an inventory FILE or --job-id, not both. Run \'thaw inventory --help\' for usage.');
+	} else if (positionals.length !== 1) {
+		throw new UsageError(`thaw inventory takes one inventory file${positionals.length > 1 ? `, not ${positionals.length}` : ' (or --vault-name V --job-id J)'}. Run 'thaw inventory --help' for usage.`);
+	}
+
+	const file: string | undefined = positionals[0];
 	const format = values.format as InventoryFormat | undefined;
 	if (format !== undefined && !formats.includes(format)) throw new UsageError(`--format must be json, csv or glacier-csv, not '${inert(format)}'`);
-	// Without --output: a table. (The inventory browser hooks in here for terminals once it exists.)
+	// Without --output: the browser in a terminal, else a table.
 	const output = (values.output ?? 'table') as Output;
 	if (!outputs.includes(output)) throw new UsageError(`--output must be table, csv, json, jsonl or count, not '${inert(output)}'`);
 	const filter: Filter | undefined = values.filter === undefined ? undefined : parseFilter(values.filter);
 	const sort: SortSpec | undefined = values.sort === undefined ? undefined : parseSort(values.sort);
 	const limit = integer('limit', values.limit, 0, Number.MAX_SAFE_INTEGER);
 
-	await checkReadable(file);
+	if (file !== undefined) await checkReadable(file);
+	const connectionOptionsGiven = connectionFromArgs(values);
+	if (values.output === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true) {
+		const {browseInventory} = await import('../ui/browse.js');
+		return browseInventory({
+			source: file === undefined ? {kind: 'job', vaultName: vaultName!, jobId: jobId!} : {kind: 'file', path: file},
+			vaultName,
+			format,
+			skipBad: values['skip-bad'] === true,
+			filter: values.filter,
+			sort,
+			connection: connectionOptionsGiven,
+		});
+	}
+
+	const label = file ?? `inventory job ${jobId!.slice(0, 20)}…`;
 	let result;
+	const connection = file === undefined ? connect({...connectionOptionsGiven, maxAttempts: 4}) : undefined;
 	try {
-		result = await loadInventory(file, {format, skipBad: values['skip-bad'] === true});
+		if (file !== undefined) {
+			result = await loadInventory(file, {format, skipBad: values['skip-bad'] === true});
+		} else {
+			const job = await openJobInventory(connection!, vaultName!, jobId!);
+			result = await loadInventory(job.body, {format: format ?? job.format, skipBad: values['skip-bad'] === true, totalBytes: job.totalBytes});
+		}
 	} catch (error) {
 		if (error instanceof InventoryFormatError) {
-			throw new ThawError(`${file}: ${error.message}${values['skip-bad'] ? '' : ' (--skip-bad skips malformed records)'}`, ExitCode.usage);
+			throw new ThawError(`${label}: ${error.message}${values['skip-bad'] ? '' : ' (--skip-bad skips malformed records)'}`, ExitCode.usage);
 		}
 
 		throw error;
+	} finally {
+		connection?.close();
 	}
 
 	const {store} = result;
 	if (result.skipped > 0) {
 		const first = result.problems[0];
-		process.stderr.write(`thaw: skipped ${result.skipped} malformed record${result.skipped === 1 ? '' : 's'} in ${inert(file)}${first ? ` (first: ${inert(first.message)})` : ''}\n`);
+		process.stderr.write(`thaw: skipped ${result.skipped} malformed record${result.skipped === 1 ? '' : 's'} in ${inert(label)}${first ? ` (first: ${inert(first.message)})` : ''}\n`);
 	}
 
 	if (result.stoppedEarly) {
-		process.stderr.write(`thaw: stopped reading ${inert(file)} at ${inert(result.stoppedEarly.message)}; using the ${store.length} archive${store.length === 1 ? '' : 's'} before it\n`);
+		process.stderr.write(`thaw: stopped reading ${inert(label)} at ${inert(result.stoppedEarly.message)}; using the ${store.length} archive${store.length === 1 ? '' : 's'} before it\n`);
 	}
 
 	let rows = store.view(filter, sort);

@@ -9,8 +9,10 @@ import {scopesOf, type Route} from './routes.js';
 import {Download} from './screens/Download.js';
 import {DownloadSetup} from './screens/DownloadSetup.js';
 import {Help} from './screens/Help.js';
+import {Inventory, inventoryTitle} from './screens/Inventory.js';
 import {Jobs} from './screens/Jobs.js';
 import {NewJob} from './screens/NewJob.js';
+import {Retrieve} from './screens/Retrieve.js';
 import {Vaults} from './screens/Vaults.js';
 import {inert} from '../inert.js';
 
@@ -30,6 +32,8 @@ function title(route: Route): string {
 		case 'new-job': return `Vault ${route.vaultName} › New ${route.kind} job`;
 		case 'download-setup': return `Vault ${route.vaultName} › Job ${route.jobId.slice(0, 8)}… › Setup`;
 		case 'download': return `Vault ${route.vaultName} › Job ${route.jobId.slice(0, 8)}… › Download`;
+		case 'inventory': return inventoryTitle(route.spec);
+		case 'retrieve': return `Vault ${route.vaultName} › Retrieve ${route.archives.length} archive${route.archives.length === 1 ? '' : 's'}`;
 		case 'help': return 'Help';
 	}
 }
@@ -42,6 +46,8 @@ function Screen({route, width, height, active}: {route: Route; width: number; he
 		case 'new-job': return <NewJob {...props} vaultName={route.vaultName} kind={route.kind} onStarted={route.onStarted} />;
 		case 'download-setup': return <DownloadSetup {...props} vaultName={route.vaultName} jobId={route.jobId} job={route.job} />;
 		case 'download': return <Download {...props} route={route} />;
+		case 'inventory': return <Inventory {...props} spec={route.spec} />;
+		case 'retrieve': return <Retrieve {...props} vaultName={route.vaultName} archives={route.archives} onStarted={route.onStarted} />;
 		case 'help': return <Help {...props} scopes={route.scopes} />;
 	}
 }

@@ -4,12 +4,13 @@
  */
 import type {Key} from 'ink';
 
-export type Scope = 'global' | 'list' | 'vaults' | 'jobs' | 'setup' | 'download';
+export type Scope = 'global' | 'list' | 'vaults' | 'jobs' | 'inventory' | 'details' | 'setup' | 'download';
 
 export type CommandId =
 	| 'help' | 'quit' | 'back'
 	| 'up' | 'down' | 'top' | 'bottom' | 'pageUp' | 'pageDown' | 'open' | 'filter' | 'sortNext' | 'sortReverse' | 'reload'
-	| 'statusFilter' | 'actionFilter' | 'newInventory' | 'newArchive'
+	| 'statusFilter' | 'actionFilter' | 'newInventory' | 'newArchive' | 'saveOutput'
+	| 'mark' | 'markAll' | 'unmarkAll' | 'export' | 'retrieve' | 'skipBad'
 	| 'nextField' | 'prevField' | 'start'
 	| 'left' | 'right' | 'pause' | 'cancel';
 
@@ -44,6 +45,19 @@ export const keymap: readonly Binding[] = [
 	{id: 'actionFilter', scope: 'jobs', keys: 't', help: 'filter by type: all, archive, inventory', match: is('t')},
 	{id: 'newInventory', scope: 'jobs', keys: 'i', help: 'start an inventory retrieval (billed)', match: is('i')},
 	{id: 'newArchive', scope: 'jobs', keys: 'a', help: 'start an archive retrieval by archive id (billed)', match: is('a')},
+	{id: 'saveOutput', scope: 'jobs', keys: 'w', help: 'save a succeeded job\'s output to a file (Enter browses an inventory)', match: is('w')},
+
+	{id: 'mark', scope: 'inventory', keys: 'space', help: 'mark / unmark the archive and move down', match: is(' ')},
+	{id: 'markAll', scope: 'inventory', keys: '*', help: 'mark every archive the filter shows (again: unmark them)', match: is('*')},
+	{id: 'unmarkAll', scope: 'inventory', keys: 'u', help: 'clear all marks', match: is('u')},
+	{id: 'export', scope: 'inventory', keys: 'e', help: 'export marked (else filtered) archives to CSV or JSON', match: is('e')},
+	{id: 'retrieve', scope: 'inventory', keys: 'a', help: 'start archive retrievals of the marked archives (billed; asks first)', match: is('a')},
+	{id: 'skipBad', scope: 'inventory', keys: 'b', help: 'when a malformed record stopped the load: load again, skipping (and counting) such records', match: is('b')},
+
+	{id: 'back', scope: 'details', keys: 'Esc Enter h', help: 'back to the table', match: (i, k) => k.escape || k.return || k.leftArrow || is('h')(i, k)},
+	{id: 'down', scope: 'details', keys: 'j ↓', help: 'next archive', match: (i, k) => k.downArrow || is('j')(i, k)},
+	{id: 'up', scope: 'details', keys: 'k ↑', help: 'previous archive', match: (i, k) => k.upArrow || is('k')(i, k)},
+	{id: 'mark', scope: 'details', keys: 'space', help: 'mark / unmark this archive', match: is(' ')},
 
 	{id: 'nextField', scope: 'setup', keys: 'Tab ↓', help: 'next field', match: (_i, k) => (k.tab && !k.shift) || k.downArrow},
 	{id: 'prevField', scope: 'setup', keys: 'S-Tab ↑', help: 'previous field', match: (_i, k) => (k.tab && k.shift) || k.upArrow},
@@ -62,6 +76,8 @@ export const scopeTitles: Record<Scope, string> = {
 	list: 'Lists (vaults, jobs)',
 	vaults: 'Vaults',
 	jobs: 'Jobs',
+	inventory: 'Inventory (r reloads; the filter language: thaw inventory --help)',
+	details: 'Archive details',
 	setup: 'Download setup',
 	download: 'Download',
 };
@@ -86,6 +102,7 @@ export function hint(scope: Scope, ids: readonly CommandId[]): string {
 
 const shortHelp: Partial<Record<CommandId, string>> = {
 	help: 'help', quit: 'quit', back: 'back', open: 'open', filter: 'filter', sortNext: 'sort', reload: 'reload',
-	statusFilter: 'status', actionFilter: 'type', newInventory: 'inventory job', newArchive: 'archive job',
+	statusFilter: 'status', actionFilter: 'type', newInventory: 'inventory job', newArchive: 'archive job', saveOutput: 'save',
+	mark: 'mark', markAll: 'mark all', unmarkAll: 'unmark', export: 'export', retrieve: 'retrieve', sortReverse: 'reverse',
 	pause: 'pause', cancel: 'cancel', start: 'start', nextField: 'next field',
 };

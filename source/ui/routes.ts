@@ -1,6 +1,25 @@
 import type {Download} from '../engine/download.js';
 import type {Job} from '../glacier/api.js';
+import type {InventoryFormat} from '../inventory/types.js';
+import type {SortSpec} from '../inventory/sort.js';
 import type {Scope} from './keymap.js';
+
+/** Where the inventory browser reads from: a job's output, streamed from GetJobOutput, or a file. */
+export type InventorySpec = {
+	source: {kind: 'job'; vaultName: string; jobId: string; job?: Job} | {kind: 'file'; path: string};
+	/** The vault the archives are in (retrievals need it): the job's, or given for a file. */
+	vaultName?: string;
+	format?: InventoryFormat;
+	skipBad?: boolean;
+	/** Start with this filter and sort (thaw inventory --filter / --sort). */
+	filter?: string;
+	sort?: SortSpec;
+	/** Called after archive retrievals were started from the browser (the jobs screen reloads). */
+	onJobsStarted?: () => void;
+};
+
+/** One archive to retrieve, as the retrieval screen shows it. */
+export type ArchiveToRetrieve = {archiveId: string; size: number; name: string};
 
 export type Route =
 	| {screen: 'vaults'}
@@ -8,6 +27,8 @@ export type Route =
 	| {screen: 'new-job'; vaultName: string; kind: 'inventory' | 'archive'; onStarted: (jobId: string) => void}
 	| {screen: 'download-setup'; vaultName: string; jobId: string; job?: Job}
 	| {screen: 'download'; vaultName: string; jobId: string; job?: Job; download: Download; outfile: string}
+	| {screen: 'inventory'; spec: InventorySpec}
+	| {screen: 'retrieve'; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: () => void}
 	| {screen: 'help'; scopes: Scope[]};
 
 export function scopesOf(route: Route): Scope[] {
@@ -17,6 +38,8 @@ export function scopesOf(route: Route): Scope[] {
 		case 'new-job':
 		case 'download-setup': return ['setup'];
 		case 'download': return ['download'];
+		case 'inventory': return ['list', 'inventory', 'details'];
+		case 'retrieve': return ['setup'];
 		case 'help': return [];
 	}
 }

@@ -188,7 +188,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 		{text: `${what}: ${formatBytes(size)}${job?.RetrievalByteRange && job.RetrievalByteRange !== `0-${(job.ArchiveSizeInBytes ?? 0) - 1}` ? ` (bytes ${inert(job.RetrievalByteRange)} of ${formatBytes(job.ArchiveSizeInBytes)})` : ''}`, bold: true},
 		{text: expiry?.kind === 'left' ? `Output available for ${formatDuration(expiry.ms / 1000)} more.` : '', colour: expiry?.kind === 'left' && expiry.soon ? 'yellow' : 'gray'},
 	];
-	if (job && isInventory(job)) lines.push({text: 'The inventory browser is not built yet: this saves the inventory to a file (then: thaw inventory FILE).', colour: 'cyan'});
+	if (job && isInventory(job)) lines.push({text: 'This saves the inventory to a file (browse it later with thaw inventory FILE; Enter on the job browses it now).', colour: 'cyan'});
 	const body = loadError
 		? [<Line key="e" width={width} color="red">{loadError}</Line>, <Line key="h" width={width} color="gray">Esc goes back.</Line>]
 		: [

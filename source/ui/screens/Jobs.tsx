@@ -54,7 +54,7 @@ export function explainJob(job: Job, now: number): {text: string; tone: 'normal'
 	}
 
 	const left = expiry.kind === 'left' ? `${formatDuration(expiry.ms / 1000)} left to download` : 'expiry unknown';
-	const what = isInventory(job) ? 'Enter saves the inventory to a file' : 'Enter downloads it';
+	const what = isInventory(job) ? 'Enter browses the inventory, w saves it to a file' : 'Enter downloads it';
 	return {text: `Ready, ${left}${expiry.kind === 'left' && expiry.soon ? ' (less than 2 hours!)' : ''}. ${what}.`, tone: expiry.kind === 'left' && expiry.soon ? 'warn' : 'normal'};
 }
 
@@ -122,6 +122,18 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 				if (!job) return;
 				const expiry = expiryOf(job, now);
 				if (job.StatusCode !== 'Succeeded' || expiry.kind === 'expired') {
+					setNotice(explainJob(job, now));
+					return;
+				}
+
+				if (isInventory(job)) navigation.push({screen: 'inventory', spec: {source: {kind: 'job', vaultName, jobId: job.JobId, job}, onJobsStarted: () => list.reload()}});
+				else navigation.push({screen: 'download-setup', vaultName, jobId: job.JobId, job});
+				break;
+			}
+
+			case 'saveOutput': {
+				if (!job) return;
+				if (job.StatusCode !== 'Succeeded' || expiryOf(job, now).kind === 'expired') {
 					setNotice(explainJob(job, now));
 					return;
 				}
@@ -210,7 +222,7 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 			{filter.editing
 				? <TextInput label="Filter jobs /" value={filter.text} width={width} active={active} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} />
 				: <Line width={width} color={list.error ? 'red' : undefined}>{info}</Line>}
-			<StatusBar width={width} text={hint('jobs', ['open', 'back', 'filter', 'statusFilter', 'actionFilter', 'newInventory', 'newArchive', 'help'])} />
+			<StatusBar width={width} text={hint('jobs', ['open', 'back', 'filter', 'statusFilter', 'actionFilter', 'newInventory', 'newArchive', 'saveOutput', 'help'])} />
 		</Box>
 	);
 }

@@ -1,0 +1,159 @@
+import {Box, Text} from 'ink';
+import {useEffect, useRef, useState} from 'react';
+import {ThawError} from '../../errors.js';
+import {initiateJob} from '../../glacier/api.js';
+import {inert} from '../../inert.js';
+import {humanSize} from '../../inventory/export.js';
+import {Confirm} from '../components/Confirm.js';
+import {Line} from '../components/Line.js';
+import {StatusBar} from '../components/StatusBar.js';
+import {TextInput} from '../components/TextInput.js';
+import {useNavigation, useServices} from '../context.js';
+import {formatCount} from '../format.js';
+import {useKeys} from '../hooks/use-keys.js';
+import type {ArchiveToRetrieve} from '../routes.js';
+import {fit} from '../text.js';
+
+export type RetrieveProps = {width: number; height: number; active: boolean; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: () => void};
+
+type Result = {archive: ArchiveToRetrieve; jobId?: string; error?: string};
+
+const tiers = ['Standard', 'Bulk', 'Expedited'] as const;
+/** InitiateJob calls in flight at once. */
+const parallel = 4;
+
+/** Glacier job descriptions: at most 1,024 printable ASCII characters. */
+export function checkJobDescription(text: string): string | undefined {
+	if (text.length > 1024) return 'the description can have at most 1,024 characters';
+	if (!/^[\x20-\x7E]*$/.test(text)) return 'the description can only hold printable ASCII characters (Glacier\'s rule)';
+	return undefined;
+}
+
+/**
+ * Archive retrievals for the archives marked in the inventory browser: the
+ * job-initiation flow of the jobs screen (tier, description, a confirmation
+ * that says what is billed), then one InitiateJob per archive, each job id or
+ * error reported as it comes back.
+ */
+export function Retrieve({width, height, active, vaultName, archives, onStarted}: RetrieveProps) {
+	const {connection} = useServices();
+	const navigation = useNavigation();
+	const [tier, setTier] = useState<typeof tiers[number]>('Standard');
+	const [description, setDescription] = useState('');
+	const [focus, setFocus] = useState(0);
+	const [phase, setPhase] = useState<'form' | 'confirm' | 'running' | 'done'>('form');
+	const [error, setError] = useState<string>();
+	const [results, setResults] = useState<Result[]>([]);
+	const [offset, setOffset] = useState(0);
+	const stopRef = useRef(false);
+	const total = archives.reduce((sum, a) => sum + a.size, 0);
+
+	useEffect(() => {
+		navigation.setCapture(active);
+		return () => {
+			navigation.setCapture(false);
+		};
+	}, [active]);
+
+	useEffect(() => () => {
+		stopRef.current = true;
+	}, []);
+
+	const start = () => {
+		setPhase('running');
+		stopRef.current = false;
+		const done: Result[] = [];
+		let next = 0;
+		const worker = async () => {
+			while (!stopRef.current && next < archives.length) {
+				const archive = archives[next++];
+				try {
+					// eslint-disable-next-line no-await-in-loop
+					const jobId = await initiateJob(connection, vaultName, {type: 'archive-retrieval', archiveId: archive.archiveId, tier, description: description || undefined});
+					done.push({archive, jobId});
+				} catch (error_) {
+					done.push({archive, error: inert(error_ instanceof ThawError ? error_.message : error_ instanceof Error ? error_.message : String(error_))});
+				}
+
+				setResults([...done]);
+			}
+		};
+
+		Promise.all(Array.from({length: Math.min(parallel, archives.length)}, worker)).finally(() => {
+			setPhase('done');
+			if (done.some(r => r.jobId)) onStarted?.();
+		});
+	};
+
+	useKeys((input, key) => {
+		if (phase === 'running') {
+			if (key.escape) stopRef.current = true;
+			return;
+		}
+
+		if (phase === 'done') {
+			if (key.escape || key.return || input === 'q') navigation.pop();
+			else if (key.downArrow || input === 'j') setOffset(o => o + 1);
+			else if (key.upArrow || input === 'k') setOffset(o => Math.max(0, o - 1));
+			return;
+		}
+
+		if (key.escape) navigation.pop();
+		else if ((key.tab && !key.shift) || key.downArrow) setFocus(f => (f + 1) % 2);
+		else if ((key.tab && key.shift) || key.upArrow) setFocus(f => (f + 1) % 2);
+		else if (key.return) {
+			const problem = checkJobDescription(description);
+			setError(problem);
+			if (!problem) setPhase('confirm');
+		} else if (focus === 0 && (key.leftArrow || key.rightArrow || input === ' ')) {
+			const step = key.leftArrow ? tiers.length - 1 : 1;
+			setTier(t => tiers[(tiers.indexOf(t) + step) % tiers.length]);
+		}
+	}, active && phase !== 'confirm');
+
+	const count = `${formatCount(archives.length)} archive${archives.length === 1 ? '' : 's'}`;
+	const billing = 'AWS bills every retrieval request and each GB retrieved (Expedited costs most); Standard takes 3-5 hours, Bulk 5-12, then each output stays 24 hours.';
+	const started = results.filter(r => r.jobId).length;
+	const failed = results.length - started;
+	const listRoom = Math.max(1, height - 6);
+	const maxOffset = Math.max(0, results.length - listRoom);
+	const first = phase === 'running' ? maxOffset : Math.min(offset, maxOffset);
+	const lines = results.slice(first, first + listRoom).map(r => (r.jobId
+		? {text: `✓ ${r.archive.name || r.archive.archiveId.slice(0, 20) + '…'}  →  job ${inert(r.jobId)}`, colour: undefined}
+		: {text: `✗ ${r.archive.name || r.archive.archiveId.slice(0, 20) + '…'}: ${r.error ?? ''}`, colour: 'red'}));
+	const names = archives.slice(0, 3).map(a => a.name || `${a.archiveId.slice(0, 16)}…`).join(', ') + (archives.length > 3 ? `, and ${formatCount(archives.length - 3)} more` : '');
+
+	if (phase === 'running' || phase === 'done') {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Line width={width} bold>{`Archive retrievals from '${inert(vaultName)}', ${tier} tier`}</Line>
+				<Line width={width} color={failed > 0 ? 'yellow' : undefined}>{`${phase === 'running' ? 'Starting' : 'Started'} ${formatCount(started)} of ${count}${failed ? `, ${formatCount(failed)} failed` : ''}${phase === 'done' && results.length < archives.length ? ` (stopped: ${formatCount(archives.length - results.length)} not started)` : ''}`}</Line>
+				<Line width={width}>{''}</Line>
+				{lines.map((l, i) => <Line key={i} width={width} color={l.colour}>{l.text}</Line>)}
+				<Box flexGrow={1} />
+				<Line width={width} color="gray">{phase === 'done' ? 'The new jobs show in the vault\'s jobs list (in progress); download each once it succeeds.' : ''}</Line>
+				<StatusBar width={width} text={phase === 'running' ? 'Esc stops starting more (jobs already started keep running)' : `Esc back${maxOffset > 0 ? '  j/k scroll' : ''}`} />
+			</Box>
+		);
+	}
+
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Line width={width} bold>{`Retrieve ${count} (${humanSize(total)}) from vault '${inert(vaultName)}'`}</Line>
+			<Line width={width} color="gray">{names}</Line>
+			<Line width={width}>{''}</Line>
+			<Box height={1} width={width}>
+				<Text color={focus === 0 ? 'cyan' : undefined} bold={focus === 0} wrap="truncate-end">{fit(`Tier: ${tiers.map(t => (t === tier ? `[${t}]` : ` ${t} `)).join(' ')}${focus === 0 ? '   ←/→ changes' : ''}`, width)}</Text>
+			</Box>
+			<TextInput label="Job description:" value={description} width={width} active={active && phase === 'form' && focus === 1} placeholder="(none)" onChange={setDescription} />
+			<Line width={width}>{''}</Line>
+			<Line width={width} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Line>
+			{error ? <Line width={width} color="red">{error}</Line> : undefined}
+			{phase === 'confirm'
+				? <Confirm width={width} title={`Start ${count} billed archive retrieval${archives.length === 1 ? '' : 's'}?`} lines={[`${count}, ${humanSize(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, billing]} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
+				: undefined}
+			<Box flexGrow={1} />
+			<StatusBar width={width} text="Tab/↓ next field  ←/→ choose  Enter review and start  Esc back" />
+		</Box>
+	);
+}
