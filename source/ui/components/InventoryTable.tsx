@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {InventoryStore} from '../../inventory/store.js';
 import type {InventoryColumn, SortKey} from '../inventory/columns.js';
 import type {Marks} from '../inventory/marks.js';
-import {fit, textWidth} from '../text.js';
+import {fit} from '../text.js';
 import {layoutColumns} from './Table.js';
 
 export type InventoryTableProps = {
@@ -27,7 +27,8 @@ const markWidth = 2;
 /**
  * The inventory as a table windowed to the terminal: only the rows that fit
  * are decoded (store.get), each drawn as one prepared string. Columns that do
- * not fit are dropped by priority; cells are cut with … .
+ * not fit are dropped by priority; cells are cut with … . (The screen shows
+ * the position, e.g. 'row 12 of 2,400', on its totals line.)
  */
 export function InventoryTable({store, view, columns, width, height, cursor, offset, marks, sortKey, sortDescending, empty}: InventoryTableProps) {
 	const inner = Math.max(1, width - markWidth);
@@ -36,8 +37,7 @@ export function InventoryTable({store, view, columns, width, height, cursor, off
 	const heading = shown.map(i => cell(columns[i].title + (columns[i].sortKey === sortKey ? (sortDescending ? '▼' : '▲') : ''), i)).join(' ');
 	const bodyHeight = Math.max(0, height - 1);
 	const end = Math.min(view.length, offset + bodyHeight);
-	const scroll = view.length > bodyHeight ? ` ${(offset + 1).toLocaleString('en-US')}-${end.toLocaleString('en-US')}/${view.length.toLocaleString('en-US')}` : '';
-	const headingLine = fit(' '.repeat(markWidth) + heading, Math.max(0, width - textWidth(scroll))) + scroll;
+	const headingLine = ' '.repeat(markWidth) + heading;
 	const lines = [];
 	for (let k = offset; k < end; k++) {
 		const index = view[k];

@@ -34,7 +34,7 @@ export function inventoryColumns(width: number): InventoryColumn[] {
 		{title: 'Size', width: 9, align: 'right', priority: 5, sortKey: 'size', text: row => formatBytes(row.size)},
 		{title: 'Created', width: dateWidth, priority: 4, sortKey: 'created', text: row => day(row.creationDate, wide)},
 		{title: 'Modified', width: dateWidth, priority: 2, sortKey: 'modified', text: row => day(row.lastModified, wide)},
-		{title: 'Archive id', width: wide ? 24 : 9, priority: 1, sortKey: 'id', text: row => row.archiveId},
+		{title: 'ArchiveId', width: wide ? 24 : 9, priority: 1, sortKey: 'id', text: row => row.archiveId},
 	];
 	if (wide) columns.push({title: 'Tree hash', width: 14, priority: 0, sortKey: 'hash', text: row => row.treeHash});
 	return columns;

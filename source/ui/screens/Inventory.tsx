@@ -156,7 +156,7 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	const retrieve = () => {
 		if (!store || !marks) return;
 		if (!vaultName) {
-			setNotice({text: 'This inventory came from a file: to start retrievals, open it with --vault-name V (the vault it lists).', tone: 'warn'});
+			setNotice({text: 'Opened from a file: to start retrievals, give --vault-name V (the vault it lists).', tone: 'warn'});
 			return;
 		}
 
@@ -291,8 +291,9 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	// ---- drawing ----
 	const all = store ? store.totals() : {count: 0, bytes: 0};
 	const shown = store && mask ? store.totals(view) : all;
+	const position = store && view.length > tableHeight - 1 ? `row ${formatCount(state.cursor + 1)} of ${formatCount(view.length)} · ` : '';
 	const totals = store
-		? `${plural(all.count, 'archive')}, ${humanSize(all.bytes)}${mask ? ` · shown ${formatCount(shown.count)}, ${humanSize(shown.bytes)}` : ''} · marked ${formatCount(marks?.count ?? 0)}, ${humanSize(marks?.bytes ?? 0)}`
+		? `${position}${plural(all.count, 'archive')}, ${humanSize(all.bytes)}${mask ? ` · shown ${formatCount(shown.count)}, ${humanSize(shown.bytes)}` : ''} · marked ${formatCount(marks?.count ?? 0)}, ${humanSize(marks?.bytes ?? 0)}`
 		: '';
 	const progress = load.progress;
 	const percent = progress.totalBytes ? ` (${Math.floor((progress.bytes / progress.totalBytes) * 100)}%)` : '';
@@ -306,7 +307,7 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	else if (load.loading) info = {text: loadingLine, tone: 'normal'};
 	else if (filter.text) info = {text: `Filter: ${inert(filter.text)}   (/ edits, Esc clears)`, tone: 'normal'};
 	else if (skipped) info = {text: skipped, tone: 'warn'};
-	else info = {text: `Read ${plural(all.count, 'archive')} from ${from}${load.result ? ` (${load.result.format === 'glacier-csv' ? 'Glacier CSV' : load.result.format.toUpperCase()})` : ''}. / filters, e.g. size>1GiB created<2015 -tmp`, tone: 'normal'};
+	else info = {text: `${load.result ? `${load.result.format === 'glacier-csv' ? 'Glacier CSV' : load.result.format.toUpperCase()} ` : ''}from ${from}. / filters: size>1GiB created<2015 -tmp`, tone: 'normal'};
 
 	let third: {text: string; tone: Tone};
 	if (parsed.error && filter.text) third = {text: `${parsed.error} (showing '${inert(lastGood.current)}')`, tone: 'error'};
@@ -321,7 +322,7 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	const empty = load.loading ? 'Reading the inventory…' : load.error ? 'Nothing to show.' : mask ? 'No archive matches the filter.' : 'This inventory lists no archives.';
 	const hints = mode === 'details'
 		? hint('details', ['back', 'down', 'up', 'mark', 'help'])
-		: hint('inventory', ['open', 'filter', 'sortNext', 'sortReverse', 'mark', 'markAll', 'export', 'retrieve', 'back', 'help']);
+		: hint('inventory', width >= 120 ? ['open', 'filter', 'sortNext', 'sortReverse', 'mark', 'markAll', 'export', 'retrieve', 'back', 'help'] : ['open', 'filter', 'sortNext', 'mark', 'export', 'retrieve', 'help']);
 	const choice = (label: string, options: string[], selected: string, focused: boolean) => fit(`${label} ${options.map(o => (o === selected ? `[${o}]` : ` ${o} `)).join(' ')}${focused ? '   ←/→ changes' : ''}`, width);
 
 	return (

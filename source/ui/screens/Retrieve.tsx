@@ -150,7 +150,7 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 			<Line width={width} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Line>
 			{error ? <Line width={width} color="red">{error}</Line> : undefined}
 			{phase === 'confirm'
-				? <Confirm width={width} title={`Start ${count} billed archive retrieval${archives.length === 1 ? '' : 's'}?`} lines={[`${count}, ${humanSize(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, billing]} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
+				? <Confirm width={width} title={`Start ${formatCount(archives.length)} billed archive retrieval${archives.length === 1 ? '' : 's'}?`} lines={[`${count}, ${humanSize(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, 'AWS bills each request and each GB retrieved.']} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
 				: undefined}
 			<Box flexGrow={1} />
 			<StatusBar width={width} text="Tab/↓ next field  ←/→ choose  Enter review and start  Esc back" />
