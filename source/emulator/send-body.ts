@@ -62,8 +62,29 @@ export function bodyFaults(rules: readonly FaultRule[], length: number): BodyFau
 	return faults;
 }
 
+/**
+ * Whether the client is gone (or the response is over). A response without a
+ * socket is NOT closed: it is queued behind an earlier response on the same
+ * keep-alive connection (a request that arrived while that one was still being
+ * sent) and gets the socket when the earlier one finishes.
+ */
 function closed(res: ServerResponse): boolean {
-	return res.destroyed || res.writableEnded || res.socket === null || res.socket.destroyed;
+	return res.destroyed || res.writableEnded || (res.socket !== null && res.socket.destroyed);
+}
+
+/** Wait until the response owns its socket (it may be queued behind an earlier response on the connection). */
+async function waitForSocket(res: ServerResponse): Promise<void> {
+	if (res.socket !== null || closed(res)) return;
+	await new Promise<void>(resolve => {
+		const done = (): void => {
+			res.off('socket', done);
+			res.off('close', done);
+			resolve();
+		};
+
+		res.once('socket', done);
+		res.once('close', done);
+	});
 }
 
 async function waitFor(res: ServerResponse, event: 'drain' | null, ms?: number): Promise<void> {
@@ -83,20 +104,28 @@ async function waitFor(res: ServerResponse, event: 'drain' | null, ms?: number):
 	});
 }
 
+/** Write and wait until the piece is handed to the socket (or the client is gone: the callback may then never come). */
 async function flush(res: ServerResponse, piece: Buffer): Promise<void> {
 	await new Promise<void>(resolve => {
-		res.write(piece, () => {
+		const done = (): void => {
+			res.off('close', done);
 			resolve();
-		});
+		};
+
+		res.once('close', done);
+		res.write(piece, done);
 	});
 }
 
 /**
  * Send the body (headers must already be set, including Content-Length, which
  * under a `short` fault is the shortened length). Resolves when done or when
- * the client went away.
+ * the client went away. Every path either ends the response or destroys the
+ * socket, so a keep-alive connection is never left with a request it will not
+ * answer.
  */
 export async function sendBody(res: ServerResponse, source: BodySource, faults: BodyFaults): Promise<void> {
+	await waitForSocket(res);
 	const limit = Math.min(source.length, faults.shortTo ?? source.length);
 	const started = Date.now();
 	let sent = 0;
@@ -138,7 +167,10 @@ export async function sendBody(res: ServerResponse, source: BodySource, faults: 
 			await waitFor(res, 'drain');
 		}
 
-		if (rate !== undefined) {
+		// Pace between pieces, never after the last one: the response must end as
+		// soon as its last byte is out, or the client (which has every byte) sends
+		// its next request on this connection while this response is still open.
+		if (rate !== undefined && sent < limit) {
 			const due = started + (sent / rate * 1000);
 			const wait = due - Date.now();
 			// eslint-disable-next-line no-await-in-loop
