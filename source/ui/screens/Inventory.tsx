@@ -291,9 +291,9 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	// ---- drawing ----
 	const all = store ? store.totals() : {count: 0, bytes: 0};
 	const shown = store && mask ? store.totals(view) : all;
-	const position = store && view.length > tableHeight - 1 ? `row ${formatCount(state.cursor + 1)} of ${formatCount(view.length)} · ` : '';
+	const position = store && view.length > 0 ? `${formatCount(state.cursor + 1)}/${formatCount(view.length)} · ` : '';
 	const totals = store
-		? `${position}${plural(all.count, 'archive')}, ${humanSize(all.bytes)}${mask ? ` · shown ${formatCount(shown.count)}, ${humanSize(shown.bytes)}` : ''} · marked ${formatCount(marks?.count ?? 0)}, ${humanSize(marks?.bytes ?? 0)}`
+		? `${plural(all.count, 'archive')}, ${humanSize(all.bytes)}${mask ? ` · shown ${formatCount(shown.count)}, ${humanSize(shown.bytes)}` : ''} · marked ${formatCount(marks?.count ?? 0)}, ${humanSize(marks?.bytes ?? 0)}`
 		: '';
 	const progress = load.progress;
 	const percent = progress.totalBytes ? ` (${Math.floor((progress.bytes / progress.totalBytes) * 100)}%)` : '';
@@ -315,7 +315,7 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	else if (load.error) third = {text: load.malformed ? 'b loads again skipping malformed records (they are counted)  r tries again  Esc back' : 'r tries again  Esc back', tone: 'normal'};
 	else if (store && current !== undefined) {
 		const row = store.get(current);
-		third = {text: `${row.path === undefined ? 'Description' : `${row.tool} path`}: ${inert(row.path ?? row.description)}${row.path === undefined ? '' : `   (raw: ${inert(row.description)})`}`, tone: 'normal'};
+		third = {text: `${position}${row.path === undefined ? 'Description' : `${row.tool} path`}: ${inert(row.path ?? row.description)}${row.path === undefined ? '' : `   (raw: ${inert(row.description)})`}`, tone: 'normal'};
 	} else third = {text: '', tone: 'normal'};
 
 	const colour = (tone: Tone) => (tone === 'error' ? 'red' : tone === 'warn' ? 'yellow' : undefined);
@@ -335,7 +335,7 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 			{mode === 'export' && dialog && !dialog.exists
 				? (
 					<Box flexDirection="column" width={width} height={5}>
-						<Line width={width} bold color="cyan">{`Export ${dialog.which === 'marked' ? plural(marks?.count ?? 0, 'marked archive') : plural(view.length, 'archive') + ' shown'} (exact values, with Path and LastModified when decoded)`}</Line>
+						<Line width={width} bold color="cyan">{`Export ${dialog.which === 'marked' ? plural(marks?.count ?? 0, 'marked archive') : plural(view.length, 'archive') + ' shown'}: exact values, plus decoded Path/LastModified`}</Line>
 						<Line width={width} color={dialog.focus === 0 ? 'cyan' : undefined} bold={dialog.focus === 0}>{choice('Rows:  ', marks?.count ? ['marked', 'shown'] : ['shown'], dialog.which, dialog.focus === 0)}</Line>
 						<Line width={width} color={dialog.focus === 1 ? 'cyan' : undefined} bold={dialog.focus === 1}>{choice('Format:', ['csv', 'json'], dialog.format, dialog.focus === 1)}</Line>
 						<TextInput label="File:  " value={dialog.file} width={width} active={active && dialog.focus === 2 && !dialog.busy} onChange={file => setDialog(d => d && {...d, file})} />
