@@ -78,6 +78,41 @@ export class ByteColumn {
 		this.ends[this.count++] = this.end;
 	}
 
+	/**
+	 * Room for the next row's bytes, up to length of them, to write in place:
+	 * write into buffer[start..start + length), then commit() how many were
+	 * written (or push() instead to give up). Saves a copy for rows made byte by byte.
+	 */
+	reserve(length: number): Location {
+		let page = this.current;
+		if (page === undefined || page.base + page.buffer.length - this.end < length) {
+			const base = Math.ceil(this.end / pageSize) * pageSize;
+			page = {buffer: Buffer.allocUnsafeSlow(Math.max(pageSize, length)), base, used: 0};
+			for (let slot = base / pageSize; slot < (base + page.buffer.length) / pageSize; slot++) this.slots[slot] = page;
+			this.pages.push(page);
+			this.current = page;
+			this.end = base;
+		}
+
+		const location = sharedLocation;
+		location.buffer = page.buffer;
+		location.start = this.end - page.base;
+		location.end = location.start + length;
+		return location;
+	}
+
+	/** Append a row of the given length written in place after reserve(). */
+	commit(length: number): void {
+		if (this.count === this.ends.length) this.growEnds(this.count + 1);
+		if (length > 0) {
+			this.end += length;
+			this.current!.used = this.end - this.current!.base;
+			if (this.end > 0xFF_FF_FF_FF && this.ends instanceof Uint32Array) this.ends = Float64Array.from(this.ends);
+		}
+
+		this.ends[this.count++] = this.end;
+	}
+
 	/** Zero-copy view of row i's bytes (valid until the next push for the last row only if it was empty). */
 	bytes(i: number): Buffer {
 		const stop = this.ends[i];
