@@ -5,6 +5,7 @@
  */
 import {UsageError} from '../errors.js';
 import {inert} from '../inert.js';
+import type {Location} from './byte-column.js';
 import type {InventoryStore} from './store.js';
 
 export type SortField = 'id' | 'description' | 'created' | 'size' | 'hash';
@@ -141,6 +142,183 @@ function sortByBytes(rows: Uint32Array, descending: boolean, prefixOf: (i: numbe
 	return sorted;
 }
 
+/**
+ * Stable LSD radix sort of order[from..to) by the 64-bit keys (hi, lo),
+ * which move with it (all three arrays aligned; the *2 arrays are scratch).
+ */
+function sortSegment(order: Uint32Array, hi: Uint32Array, lo: Uint32Array, from: number, to: number, order2: Uint32Array, hi2: Uint32Array, lo2: Uint32Array): void {
+	const n = to - from;
+	if (n < 2) return;
+	if (n <= 32) { // Insertion sort: stable
+		for (let k = from + 1; k < to; k++) {
+			const position = order[k];
+			const h = hi[k];
+			const l = lo[k];
+			let j = k - 1;
+			while (j >= from && (hi[j] > h || (hi[j] === h && lo[j] > l))) {
+				order[j + 1] = order[j];
+				hi[j + 1] = hi[j];
+				lo[j + 1] = lo[j];
+				j--;
+			}
+
+			order[j + 1] = position;
+			hi[j + 1] = h;
+			lo[j + 1] = l;
+		}
+
+		return;
+	}
+
+	const bits = n >= 65_536 ? 16 : 8;
+	const mask = (1 << bits) - 1;
+	const count = bits === 16 ? count16 : count8;
+	let sOrder = order;
+	let sHi = hi;
+	let sLo = lo;
+	let tOrder = order2;
+	let tHi = hi2;
+	let tLo = lo2;
+	for (let pass = 0; pass < 64; pass += bits) {
+		const digits = pass < 32 ? sLo : sHi;
+		const shift = pass & 31;
+		count.fill(0);
+		for (let k = from; k < to; k++) count[(digits[k] >>> shift) & mask]++;
+		if (count[(digits[from] >>> shift) & mask] === n) continue; // One digit value: nothing to do
+		let sum = from;
+		for (let d = 0; d <= mask; d++) {
+			const c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+
+		for (let k = from; k < to; k++) {
+			const t = count[(digits[k] >>> shift) & mask]++;
+			tOrder[t] = sOrder[k];
+			tHi[t] = sHi[k];
+			tLo[t] = sLo[k];
+		}
+
+		[sOrder, tOrder] = [tOrder, sOrder];
+		[sHi, tHi] = [tHi, sHi];
+		[sLo, tLo] = [tLo, sLo];
+	}
+
+	if (sOrder !== order) {
+		order.set(sOrder.subarray(from, to), from);
+		hi.set(sHi.subarray(from, to), from);
+		lo.set(sLo.subarray(from, to), from);
+	}
+}
+
+const count16 = new Uint32Array(65_536);
+const count8 = new Uint32Array(256);
+
+/**
+ * Stable sort of rows by byte strings, most significant bytes first. Each
+ * level keys a row by its next 7 bytes (zero past its end) and a tag byte,
+ * how many of those 7 it has (8 = more follow): so a row ending there sorts
+ * before the rows it is a prefix of, shorter first, and equal keys with a
+ * tag under 8 are equal strings. Only runs tying on tag 8 go on to the next
+ * level. Keys are read in file order (sequential memory), then gathered.
+ */
+function sortByByteChunks(rows: Uint32Array, descending: boolean, locate: (i: number) => Location): Uint32Array {
+	const n = rows.length;
+	if (n < 2) return Uint32Array.from(rows);
+	// Where each row's bytes are, by position: buffer number, start, length.
+	const lengths = new Uint32Array(n);
+	const starts = new Uint32Array(n);
+	const bufferOf = new Uint32Array(n);
+	const buffers: Uint8Array[] = [];
+	const numbers = new Map<Uint8Array, number>();
+	let lastBuffer: Uint8Array | undefined;
+	let lastNumber = 0;
+	for (let k = 0; k < n; k++) {
+		const {buffer, start, end} = locate(rows[k]);
+		if (buffer !== lastBuffer) {
+			lastBuffer = buffer;
+			let number = numbers.get(buffer);
+			if (number === undefined) {
+				number = buffers.length;
+				buffers.push(buffer);
+				numbers.set(buffer, number);
+			}
+
+			lastNumber = number;
+		}
+
+		bufferOf[k] = lastNumber;
+		starts[k] = start;
+		lengths[k] = end - start;
+	}
+
+	const order = new Uint32Array(n);
+	for (let k = 0; k < n; k++) order[k] = k;
+	const hi = new Uint32Array(n);
+	const lo = new Uint32Array(n);
+	const order2 = new Uint32Array(n);
+	const hi2 = new Uint32Array(n);
+	const lo2 = new Uint32Array(n);
+	const keys = new Uint32Array(2 * n); // By position: hi, lo
+	const flip = descending ? 0xFF_FF_FF_FF : 0;
+	const alive = new Uint8Array(n).fill(1);
+	let segments: number[] = [0, n];
+	for (let at = 0; segments.length > 0; at += 7) {
+		for (let position = 0; position < n; position++) {
+			if (alive[position] === 0) continue;
+			const buffer = buffers[bufferOf[position]];
+			const start = starts[position] + at;
+			const left = lengths[position] - at;
+			let h: number;
+			let l: number;
+			if (left >= 8) {
+				h = ((buffer[start] << 24) | (buffer[start + 1] << 16) | (buffer[start + 2] << 8) | buffer[start + 3]) >>> 0;
+				l = ((buffer[start + 4] << 24) | (buffer[start + 5] << 16) | (buffer[start + 6] << 8) | 8) >>> 0;
+			} else {
+				const b = (k: number) => (k < left ? buffer[start + k] : 0);
+				h = ((b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3)) >>> 0;
+				l = ((b(4) << 24) | (b(5) << 16) | (b(6) << 8) | left) >>> 0;
+			}
+
+			keys[2 * position] = (h ^ flip) >>> 0;
+			keys[(2 * position) + 1] = (l ^ flip) >>> 0;
+		}
+
+		const following: number[] = [];
+		const more = (8 ^ flip) & 0xFF;
+		for (let s = 0; s < segments.length; s += 2) {
+			const from = segments[s];
+			const to = segments[s + 1];
+			for (let k = from; k < to; k++) {
+				const position = order[k];
+				hi[k] = keys[2 * position];
+				lo[k] = keys[(2 * position) + 1];
+			}
+
+			sortSegment(order, hi, lo, from, to, order2, hi2, lo2);
+			for (let start = from; start < to;) {
+				const h = hi[start];
+				const l = lo[start];
+				let end = start + 1;
+				while (end < to && hi[end] === h && lo[end] === l) end++;
+				if (end - start > 1 && (l & 0xFF) === more) {
+					following.push(start, end);
+				} else {
+					for (let k = start; k < end; k++) alive[order[k]] = 0;
+				}
+
+				start = end;
+			}
+		}
+
+		segments = following;
+	}
+
+	const sorted = new Uint32Array(n);
+	for (let k = 0; k < n; k++) sorted[k] = rows[order[k]];
+	return sorted;
+}
+
 function prefixNumber(buffer: Uint8Array, start: number, end: number): number {
 	let value = 0;
 	for (let k = 0; k < 6; k++) value = (value * 256) + (start + k < end ? buffer[start + k] : 0);
@@ -160,13 +338,7 @@ export function sortRows(store: InventoryStore, rows: Uint32Array, spec: SortSpe
 
 		case 'description': {
 			const search = store.search;
-			return sortByBytes(rows, descending, i => {
-				const {buffer, start, end} = search.locate(i);
-				return prefixNumber(buffer, start, end);
-			}, i => {
-				const {buffer, start, end} = search.locate(i);
-				return buffer.toString('latin1', start, end);
-			});
+			return sortByByteChunks(rows, descending, i => search.locate(i));
 		}
 
 		case 'hash': {

@@ -118,6 +118,35 @@ describe('row store', () => {
 		expect([...view]).toEqual(all.filter(r => r.size > 0).sort((a, b) => (b.size - a.size) || (a.index - b.index)).map(r => r.index));
 	});
 
+	it('sorts names by bytes: prefixes, shared prefixes past 7 bytes, ties, both ways', async () => {
+		let x = 11;
+		const next = (n: number) => {
+			x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+			return (x >>> 8) % n;
+		};
+
+		const pieces = ['a', 'b', 'A', '\u0001', 'é', 'photos/2015/', 'photos/2015/holiday_', 'z'];
+		for (const count of [40, 3000, 66_000]) { // Insertion sort, 8-bit and 16-bit radix segments
+			const descriptions = Array.from({length: count}, () => {
+				let text = '';
+				const parts = next(6);
+				for (let k = 0; k < parts; k++) text += pieces[next(pieces.length)];
+				return text;
+			});
+			const store = await storeOf(descriptions.map((description, n) => ({id: 'A' + n.toString(36), description, date: '2014-01-31T12:00:00Z', size: n, hash: 'ab'.repeat(32)})));
+			const keys = descriptions.map(d => Buffer.from(d.toLowerCase()).toString('latin1'));
+			for (const descending of [false, true]) {
+				const expected = keys.map((key, n) => ({key, n})).sort((a, b) => {
+					const order = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+					return (descending ? -order : order) || a.n - b.n;
+				}).map(e => e.n);
+				expect(store.view(null, {field: 'description', descending}).join(), `${count} rows, descending ${descending}`).toBe(expected.join());
+				// Sorting a filtered view keeps to those rows.
+				expect(store.view('a', {field: 'description', descending}).join()).toBe(expected.filter(n => keys[n].includes('a')).join());
+			}
+		}
+	});
+
 	it('sorts dates before 1970 and equal keys in file order', async () => {
 		const dates = ['2014-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '1900-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '2014-01-01T00:00:00Z', '1969-12-31T23:59:59.500Z', '1900-01-01T00:00:00Z'];
 		const store = await storeOf(dates.map((date, n) => record(n, 'd', {date, size: [5, 0, 5, 2 ** 53 - 1, 0, 1, 5][n]})));
