@@ -343,10 +343,11 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 			if (node.field === 'path') {
 				for (let i = 0; i < n; i++) if ((flags[i] & flagDecoded) === 0) mask[i] = 0;
 			} else if (node.field === 'desc') {
-				// Decoded rows keep their lower-cased path in the search column: look at the raw description instead.
-				store.descriptions.eachString(inCandidates(candidates, i => (flags[i] & flagDecoded) !== 0), () => false, (i, text) => {
-					mask[i] = text.toLowerCase().includes(node.needle) ? 1 : 0;
-				});
+				// Decoded rows keep their lower-cased path in the search column: look at their lower-cased raw description instead.
+				for (let i = 0; i < n; i++) if ((flags[i] & flagDecoded) !== 0) mask[i] = 0;
+				const raw = new Uint8Array(n);
+				searchColumn(store.rawSearch, needle, raw);
+				for (let i = 0; i < n; i++) if ((flags[i] & flagDecoded) !== 0) mask[i] = raw[i];
 			}
 
 			return mask;

@@ -8,7 +8,7 @@ function mt2(filename: string): string {
 
 const pool = ['\uFF21 fullwidth', '😀 emoji', 'Holiday Photos', 'holiday', 'holiday', 'Holiday', 'holiday-2014.tar.gz', 'TAX 2013.pdf', 'Ähre ÄHRE', '日本 trip', '', 'backup, final', 'say "cheese"',
 	mt2('Photos/IMG_0001.JPG'), mt2('docs/Ähre.txt'), `<m><v>4</v><p>${Buffer.from('video/Holiday.mov').toString('base64')}</p><lm>20150101T000000Z</lm></m>`,
-	'İstanbul', 'a\\b', 'x'.repeat(300)];
+	'İstanbul', 'a\\b', 'x'.repeat(300), `<m><v>4</v><p>${Buffer.from('x/Y.txt').toString('base64')}</p><n>ÄHRE Backup</n></m>`];
 
 function randomRecords(count: number, seed = 3): TestRecord[] {
 	let x = seed;
@@ -82,7 +82,7 @@ describe('row store', () => {
 			'hash:a', 'hash:' + records[3].hash.slice(0, 5).toUpperCase(), 'size>1GiB', 'size>=1GiB', 'size<1KB', 'size<=1KiB', 'size=0', 'size:1000', 'size>1.5GB',
 			'created<2014', 'created<=2014', 'created>2014', 'created>=2014-06', 'created=2015-03', 'created=2013-02-10', 'created>2016-12-31T23:00',
 			'holiday size>1GiB', 'holiday or tax', '-holiday', '-holiday -tax', 'holiday or tax size=0', 'holiday and 2014', 'a or b or c -x', '', 'x'.repeat(5),
-			'istanbul', 'i̇stanbul', 'a\\b', '/a\\\\b/'];
+			'istanbul', 'i̇stanbul', 'a\\b', '/a\\\\b/', 'desc:ähre', 'desc:"ähre backup"', 'desc:<n>', 'desc:eyj', 'desc:MT2', 'desc:backup', 'desc:y.txt', '-desc:mt2 holiday'];
 		for (const expression of expressions) {
 			const filter = parseFilter(expression);
 			const expected = all.filter(row => filter.test(row)).map(row => row.index);
