@@ -71,6 +71,26 @@ export function validateEndpoint(url: string): URL {
 	return parsed;
 }
 
+/**
+ * When no region was given, the SDK takes it from the profile's config file:
+ * ask it, so the header can say which region is in use. Unresolvable is left
+ * as it is (the first call then fails with a clear "no region" message).
+ */
+export async function resolveRegion(connection: Connection): Promise<Connection> {
+	if (connection.region !== '(from profile)') return connection;
+	try {
+		const region = await connection.client.config.region();
+		if (region) {
+			connection.region = region;
+			if (connection.endpointLabel.includes('(no region)')) connection.endpointLabel = `glacier.${region}.amazonaws.com`;
+		}
+	} catch {
+		// Left for the first call to report.
+	}
+
+	return connection;
+}
+
 export function connect(options: ConnectionOptions = {}): Connection {
 	const endpoint = options.endpointUrl ? validateEndpoint(options.endpointUrl) : undefined;
 	let ca: Buffer | undefined;

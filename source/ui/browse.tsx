@@ -7,7 +7,9 @@ import process from 'node:process';
 import {render} from 'ink';
 import {openSettings} from '../config.js';
 import {ExitCode} from '../errors.js';
-import {connect, type ConnectionOptions} from '../glacier/client.js';
+import {basename} from 'node:path';
+import {connect, resolveRegion, type ConnectionOptions} from '../glacier/client.js';
+import {inert} from '../inert.js';
 import type {InventoryFormat} from '../inventory/types.js';
 import type {SortSpec} from '../inventory/sort.js';
 import {App} from './app.js';
@@ -35,11 +37,13 @@ export async function browseInventory(options: BrowseOptions): Promise<number> {
 		profile: given.profile ?? (process.env.AWS_PROFILE ? undefined : saved.profile),
 		endpointUrl: given.endpointUrl ?? saved.endpoint,
 	});
+	if (options.source.kind === 'job') await resolveRegion(connection);
+	const source = options.source.kind === 'file' ? `inventory file ${inert(basename(options.source.path))}` : undefined;
 	const spec: InventorySpec = {source: options.source, vaultName: options.vaultName, format: options.format, skipBad: options.skipBad, filter: options.filter, sort: options.sort};
 	let exitCode: number = ExitCode.ok;
 	const instance = render(
 		<App
-			services={{connection, settings, demo: false, now: Date.now, refreshMs: 15_000, frameMs: 100, cwd: process.cwd(), track: () => () => true}}
+			services={{connection, settings, demo: false, source, now: Date.now, refreshMs: 15_000, frameMs: 100, cwd: process.cwd(), track: () => () => true}}
 			initial={[{screen: 'inventory', spec}]}
 			onExit={code => {
 				exitCode = code;

@@ -8,6 +8,8 @@ export type AppServices = {
 	settings: SettingsStore;
 	/** True when talking to the built-in demo emulator. */
 	demo: boolean;
+	/** Shown in the header instead of the connection, e.g. when browsing an inventory file. */
+	source?: string;
 	/** The clock used for job expiry (tests move it). */
 	now: () => number;
 	/** How often a jobs list with jobs in progress reloads itself, in ms. */

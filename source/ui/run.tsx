@@ -7,7 +7,7 @@ import process from 'node:process';
 import {render} from 'ink';
 import {openSettings} from '../config.js';
 import {ExitCode, UsageError} from '../errors.js';
-import {connect, type Connection} from '../glacier/client.js';
+import {connect, resolveRegion, type Connection} from '../glacier/client.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, parse} from '../headless/args.js';
 import {App} from './app.js';
 import type {Route} from './routes.js';
@@ -73,6 +73,7 @@ export async function run(argv: string[]): Promise<number> {
 			endpointUrl: options.endpointUrl ?? saved.endpoint,
 			maxSockets: saved.concurrency ?? 8,
 		});
+		await resolveRegion(connection);
 	}
 
 	const initial: Route[] = [{screen: 'vaults'}];

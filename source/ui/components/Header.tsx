@@ -7,10 +7,10 @@ export type HeaderProps = {width: number; title: string};
 
 /** One line: where we are connected (endpoint, region, profile, or the demo) and where we are. */
 export function Header({width, title}: HeaderProps) {
-	const {connection, demo} = useServices();
-	const where = demo
+	const {connection, demo, source} = useServices();
+	const where = source ?? (demo
 		? `DEMO · emulator ${connection.endpointLabel} · no AWS account`
-		: `${connection.endpointLabel} · ${connection.region} · profile ${connection.profile ?? 'default'}`;
+		: `${connection.endpointLabel} · ${connection.region} · profile ${connection.profile ?? 'default'}`);
 	const left = ` thaw  ${inert(where)}`;
 	const right = truncate(inert(title), Math.max(0, width - textWidth(left) - 2));
 	const line = fit(left, Math.max(0, width - textWidth(right) - 1)) + right + ' ';
