@@ -6,11 +6,14 @@
  * corrupted chunks are fetched again with backoff; verified chunks are
  * journaled so a later run continues where this one stopped.
  *
- * Memory: each chunk in flight holds at most one write batch (WRITE_BATCH
- * bytes) plus the socket's own buffers, whatever the chunk or file size.
+ * Memory: each chunk in flight holds at most SLOTS_PER_CHUNK leaf slots
+ * (1 MiB of shared memory each, reused from one chunk to the next) plus the
+ * socket's own buffers, whatever the chunk or file size. SHA-256 runs on a
+ * worker thread (LeafHasher), so the event loop only copies and dispatches.
  */
+import {createHash} from 'node:crypto';
 import {open, rename, stat, unlink, type FileHandle} from 'node:fs/promises';
-import type {Readable} from 'node:stream';
+import {finished, type Readable} from 'node:stream';
 import {GetJobOutputCommand} from '@aws-sdk/client-glacier';
 import {ExitCode, ThawError, type ExitCodeValue} from '../errors.js';
 import {inert} from '../inert.js';
@@ -23,7 +26,8 @@ import {EngineStore, type EngineSnapshot} from './download-store.js';
 import {checkJobReady, describeOutput, planDownload, type DownloadPlan} from './job-plan.js';
 import {describeHeaderDifference, JOURNAL_VERSION, JournalWriter, readJournal, type JournalHeader, type JournalMeta} from './journal.js';
 import {checkContentRange, formatRange, RangeHeaderError} from './ranges.js';
-import {combineTreeHashes, MiB, TreeHasher} from './tree-hash.js';
+import {LeafHasher} from './leaf-hasher.js';
+import {combineTreeHashes, LEAF_SIZE, MiB, TreeHashCombiner, TreeHasher} from './tree-hash.js';
 
 export type DownloadOptions = {
 	connection: Connection;
@@ -54,6 +58,8 @@ export type DownloadOptions = {
 	retryCapMs?: number;
 	/** How often store listeners are told about progress (default 50 ms). */
 	notifyMs?: number;
+	/** Worker threads hashing leaves (default 1); 0 hashes on the event loop, one 1 MiB leaf at a time. */
+	hashThreads?: number;
 };
 
 export type DownloadResponse = {
@@ -84,8 +90,19 @@ export type Download = {
 
 export type PartialInfo = {vaultName: string; jobId: string; total: number; chunkSize: number; verifiedChunks: number; totalChunks: number; verifiedBytes: number};
 
-/** Bytes gathered before a positional write; two such buffers per chunk in flight. */
-const WRITE_BATCH = 512 * 1024;
+/** Leaf slots a chunk in flight may hold: one filling from the socket, one being written and hashed. */
+const SLOTS_PER_CHUNK = 2;
+
+const emptyDigest = createHash('sha256').digest();
+
+/** What an attempt's body reader shares with its idle timer. */
+type Flow = {
+	/** performance.now() of the last piece (or of the end of a wait on our own work). */
+	last: number;
+	/** True while the body is paused waiting for our own writes or hashes: not a stall. */
+	holding: boolean;
+	received: number;
+};
 
 export function partPath(outfile: string): string {
 	return `${outfile}.part`;
@@ -168,6 +185,10 @@ class DownloadEngine {
 	private allVerified: (() => void) | undefined;
 	private fail: ((error: ThawError) => void) | undefined;
 	private missingHashWarned = false;
+	private hasher: LeafHasher | undefined;
+	/** Leaf slots not in use, kept for the next chunk (at most concurrency × SLOTS_PER_CHUNK exist). */
+	private readonly freeSlots: SharedArrayBuffer[] = [];
+	private slotSize = LEAF_SIZE;
 
 	constructor(options: DownloadOptions) {
 		this.options = options;
@@ -213,10 +234,12 @@ class DownloadEngine {
 	private async run(): Promise<DownloadResult> {
 		try {
 			const result = await this.runInner();
+			await this.release();
 			return result;
 		} catch (error) {
 			const thawError = this.stopping ?? (error instanceof ThawError ? error : toThawError(error, {what: 'download the job output', vaultName: this.options.vaultName, jobId: this.options.jobId}));
 			await this.closeFiles();
+			await this.release();
 			if (!this.finished) {
 				if (thawError.exitCode === ExitCode.interrupted) {
 					this.store.log('warn', thawError.message);
@@ -296,6 +319,8 @@ class DownloadEngine {
 			if (this.chunkHashes[chunk.index] === undefined) this.queue.push(chunk.index);
 		}
 
+		this.slotSize = Math.max(1, Math.min(LEAF_SIZE, plan.total));
+		if (this.queue.length > 0) this.hasher = new LeafHasher(Math.max(0, options.hashThreads ?? 1));
 		await new Promise<void>((resolve, reject) => {
 			this.allVerified = resolve;
 			this.fail = reject;
@@ -490,15 +515,26 @@ class DownloadEngine {
 		let stalled = false;
 		let idle: NodeJS.Timeout | undefined;
 		let body: Readable | undefined;
-		const arm = () => {
-			if (idle) clearTimeout(idle);
-			if (this.readTimeoutMs > 0) {
-				idle = setTimeout(() => {
-					stalled = true;
-					controller.abort(new Error('stalled'));
-					body?.destroy(new Error('stalled'));
-				}, this.readTimeoutMs);
+		// One lazy idle timer per attempt: pieces only note the time; the timer,
+		// when it fires, re-arms itself for what is left of the quiet period.
+		// Time spent waiting on our own writes and hashes never counts as a stall.
+		const activity: Flow = {last: 0, holding: false, received: 0};
+		const onIdle = () => {
+			idle = undefined;
+			const quiet = performance.now() - activity.last;
+			if (activity.holding || quiet < this.readTimeoutMs) {
+				idle = setTimeout(onIdle, activity.holding ? this.readTimeoutMs : this.readTimeoutMs - quiet);
+				return;
 			}
+
+			stalled = true;
+			controller.abort(new Error('stalled'));
+			body?.destroy(new Error('stalled'));
+		};
+
+		const arm = () => {
+			activity.last = performance.now();
+			if (!idle && this.readTimeoutMs > 0) idle = setTimeout(onIdle, this.readTimeoutMs);
 		};
 
 		const disarm = () => {
@@ -538,75 +574,21 @@ class DownloadEngine {
 
 			if (!body) throw new ChunkFailure('size', `the server sent no body for ${range}`);
 
-			// Pieces are copied into one of two batch buffers; a full batch is hashed and
-			// written while the other fills (at most one write in flight per chunk).
-			const hasher = new TreeHasher();
-			let position = chunk.start - plan.start;
-			let received = 0;
-			const batchSize = Math.min(WRITE_BATCH, length);
-			const buffers = [Buffer.allocUnsafe(batchSize), Buffer.allocUnsafe(batchSize)];
-			let current = 0;
-			let fill = 0;
-			let writing: Promise<void> | undefined;
-			const write = async (data: Buffer, at: number) => {
-				try {
-					await this.part!.write(data, 0, data.length, at);
-				} catch (error) {
-					throw new ChunkFailure('service', 'write failed', localError(error, `write ${partPath(this.options.outfile)}`));
-				}
-			};
-
-			const flush = async () => {
-				if (fill === 0) return;
-				const data = buffers[current].subarray(0, fill);
-				hasher.update(data);
-				if (writing) {
-					disarm();
-					await writing;
-					arm();
-				}
-
-				writing = write(data, position);
-				writing.catch(() => undefined);
-				position += fill;
-				current ^= 1;
-				fill = 0;
-			};
-
+			let received: number;
+			let computed: string;
 			try {
-				for await (const piece of body as AsyncIterable<Buffer>) {
-					if (received + piece.length > length) {
-						throw new ChunkFailure('size', `the server sent more than the ${length} bytes asked for (${range}); nothing past the chunk was written`);
-					}
-
-					arm();
-					received += piece.length;
-					this.store.received(index, piece.length);
-					let offset = 0;
-					while (offset < piece.length) {
-						const take = Math.min(piece.length - offset, batchSize - fill);
-						piece.copy(buffers[current], fill, offset, offset + take);
-						fill += take;
-						offset += take;
-						if (fill === batchSize) await flush();
-					}
-				}
-
-				await flush();
-				if (writing) await writing;
+				({received, computed} = await this.receive(index, body, length, range, activity));
 			} catch (error) {
-				if (writing) await writing.catch(() => undefined);
 				if (error instanceof ChunkFailure) throw error;
 				if (stalled) throw new ChunkFailure('stall', stallMessage());
 				if (controller.signal.aborted) throw new ChunkFailure('aborted', 'stopped');
-				throw new ChunkFailure('service', `connection broke after ${received} of ${length} bytes (${scrub(error instanceof Error ? error.message : String(error))})`);
+				throw new ChunkFailure('service', `connection broke after ${activity.received} of ${length} bytes (${scrub(error instanceof Error ? error.message : String(error))})`);
 			}
 
 			if (stalled) throw new ChunkFailure('stall', stallMessage());
 			if (received !== length) throw new ChunkFailure('size', `short body: ${received} of ${length} bytes arrived for ${range}`);
 			disarm();
 			this.store.updateChunk(index, {state: 'verifying'});
-			const computed = hasher.hex();
 			const sent = typeof response.checksum === 'string' && response.checksum !== '' ? response.checksum.toLowerCase() : undefined;
 			if (sent && sent !== computed) {
 				throw new ChunkFailure('hash', `tree hash mismatch for ${range}: computed ${computed.slice(0, 16)}…, Glacier sent ${inert(sent.slice(0, 16))}…`);
@@ -623,6 +605,162 @@ class DownloadEngine {
 		} finally {
 			disarm();
 			if (body && !body.destroyed) body.destroy();
+		}
+	}
+
+	/**
+	 * Stream one response body into the .part: pieces are copied into 1 MiB
+	 * leaf slots (shared memory); a full slot is written at its place and, at
+	 * the same time, hashed by the leaf hasher; the slot is reused when both are
+	 * done. At most SLOTS_PER_CHUNK slots per chunk: when both are busy the body
+	 * is paused (the socket stops reading) until one frees. Throws ChunkFailure
+	 * for size and local write problems; stream errors are passed on as they are.
+	 */
+	private async receive(index: number, body: Readable, length: number, range: string, flow: Flow): Promise<{received: number; computed: string}> {
+		const chunk = this.plan.chunks[index];
+		const base = chunk.start - this.plan.start;
+		const leafSize = this.slotSize;
+		const hasher = this.hasher!;
+		const combiner = new TreeHashCombiner();
+		const early = new Map<number, Buffer>();
+		let nextDigest = 0;
+		let leaves = 0;
+		let held = 0;
+		const outstanding = new Set<Promise<void>>();
+		let slot: SharedArrayBuffer | undefined;
+		let view: Buffer | undefined;
+		let fill = 0;
+		let stash: Buffer | undefined;
+		let stashAt = 0;
+		let failure: unknown;
+		let settle: ((error?: unknown) => void) | undefined;
+
+		const fail = (error: unknown) => {
+			failure ??= error;
+			if (!body.destroyed) body.destroy();
+			settle?.(failure);
+		};
+
+		const digest = (leaf: number, value: Buffer) => {
+			early.set(leaf, value);
+			for (let next = early.get(nextDigest); next; next = early.get(nextDigest)) {
+				early.delete(nextDigest++);
+				combiner.push(next);
+			}
+		};
+
+		const release = (done: SharedArrayBuffer) => {
+			held--;
+			this.freeSlots.push(done);
+			if (stash && failure === undefined) {
+				const piece = stash;
+				stash = undefined;
+				flow.holding = false;
+				flow.last = performance.now();
+				consume(piece, stashAt);
+				if (!stash) body.resume();
+			}
+		};
+
+		const dispatch = () => {
+			const full = slot!;
+			const data = view!.subarray(0, fill);
+			const at = base + (leaves * leafSize);
+			const leaf = leaves++;
+			this.store.received(index, fill);
+			slot = undefined;
+			view = undefined;
+			fill = 0;
+			const work = Promise.all([
+				this.writeAt(data, at),
+				hasher.hash(full, data.length).then(value => {
+					digest(leaf, value);
+				}, (error: unknown) => {
+					throw new ChunkFailure('service', `hashing failed (${scrub(error instanceof Error ? error.message : String(error))})`);
+				}),
+			]).then(() => undefined, fail).finally(() => {
+				outstanding.delete(work);
+				release(full);
+			});
+			outstanding.add(work);
+		};
+
+		const consume = (piece: Buffer, from: number) => {
+			let offset = from;
+			while (offset < piece.length) {
+				if (!slot) {
+					if (held >= SLOTS_PER_CHUNK) {
+						stash = piece;
+						stashAt = offset;
+						flow.holding = true;
+						body.pause();
+						return;
+					}
+
+					held++;
+					slot = this.freeSlots.pop() ?? new SharedArrayBuffer(leafSize);
+					view = Buffer.from(slot);
+				}
+
+				const take = Math.min(piece.length - offset, leafSize - fill);
+				piece.copy(view!, fill, offset, offset + take);
+				fill += take;
+				offset += take;
+				if (fill === leafSize) dispatch();
+			}
+		};
+
+		const onData = (piece: Buffer) => {
+			if (failure !== undefined) return;
+			if (flow.received + piece.length > length) {
+				fail(new ChunkFailure('size', `the server sent more than the ${length} bytes asked for (${range}); nothing past the chunk was written`));
+				return;
+			}
+
+			flow.last = performance.now();
+			flow.received += piece.length;
+			if (stash) {
+				// A piece that slipped past pause(): queue it behind the waiting one.
+				stash = Buffer.concat([stash.subarray(stashAt), piece]);
+				stashAt = 0;
+				return;
+			}
+
+			consume(piece, 0);
+		};
+
+		// Each piece is handled where it arrives: no promise, no await per piece.
+		let error = await new Promise<unknown>(resolve => {
+			settle = resolve;
+			body.on('data', onData);
+			finished(body, streamError => {
+				if (streamError) fail(streamError);
+				else resolve(undefined);
+			});
+		});
+		settle = undefined;
+		body.off('data', onData);
+		if (error === undefined && fill > 0) dispatch();
+		while (outstanding.size > 0) {
+			// eslint-disable-next-line no-await-in-loop
+			await Promise.allSettled([...outstanding]);
+		}
+
+		if (slot) {
+			held--;
+			this.freeSlots.push(slot);
+		}
+
+		error ??= failure;
+		if (error !== undefined) throw error;
+		return {received: flow.received, computed: (combiner.root() ?? emptyDigest).toString('hex')};
+	}
+
+	private async writeAt(data: Buffer, at: number): Promise<void> {
+		try {
+			await this.part!.write(data, 0, data.length, at);
+		} catch (error) {
+			throw new ChunkFailure('service', 'write failed', localError(error, `write ${partPath(this.options.outfile)}`));
 		}
 	}
 
@@ -665,6 +803,12 @@ class DownloadEngine {
 				reject(error);
 			});
 		}
+	}
+
+	/** Stop the hashing thread and let the leaf slots go. */
+	private async release(): Promise<void> {
+		this.freeSlots.length = 0;
+		await this.hasher?.close();
 	}
 
 	private async closeFiles(): Promise<void> {

@@ -33,6 +33,7 @@ thaw's own:
   --chunk-size MIB          chunk size in MiB, a power of two (default: from the size, 1 to 64)
   --concurrency N           chunks fetched at once (default 8)
   --max-attempts N          tries per chunk before giving up (default 8)
+  --hash-threads N          threads computing SHA-256 (default 1; 0 hashes on the main thread)
   --overwrite               replace OUTFILE if it exists (otherwise exit 6)
   --no-resume               ignore an earlier partial download and start over
   --quiet                   no progress or warnings on stderr
@@ -52,6 +53,7 @@ const options = {
 	'chunk-size': {type: 'string'},
 	concurrency: {type: 'string'},
 	'max-attempts': {type: 'string'},
+	'hash-threads': {type: 'string'},
 	overwrite: {type: 'boolean'},
 	'no-resume': {type: 'boolean'},
 	quiet: {type: 'boolean'},
@@ -128,6 +130,7 @@ export async function run(args: string[]): Promise<number> {
 
 	const concurrency = integer('concurrency', values.concurrency, 1, 64) ?? 8;
 	const maxAttempts = integer('max-attempts', values['max-attempts'], 1, 100);
+	const hashThreads = integer('hash-threads', values['hash-threads'], 0, 16);
 	const connectionValues = connectionFromArgs(values);
 	const readTimeoutMs = connectionValues.readTimeoutSeconds === undefined ? undefined : connectionValues.readTimeoutSeconds * 1000;
 	const connection = connect({...connectionValues, maxSockets: concurrency});
@@ -142,6 +145,7 @@ export async function run(args: string[]): Promise<number> {
 		chunkSize: chunkMiB === undefined ? undefined : chunkMiB * MiB,
 		concurrency,
 		maxAttempts,
+		hashThreads,
 		readTimeoutMs,
 		overwrite: values.overwrite === true,
 		resume: values['no-resume'] ? 'never' : 'auto',

@@ -51,6 +51,17 @@ describe('a clean download', () => {
 		expect(await sameBytes(w, file)).toBe(true);
 	});
 
+	for (const hashThreads of [0, 3]) {
+		it(`hashes the same with ${hashThreads} hashing threads (leaves of one chunk combined in order)`, async () => {
+			const file = out();
+			const result = await fetch(w, file, {chunkSize: 8 * MiB, hashThreads});
+			expect(await sameBytes(w, file)).toBe(true);
+			expect(result.verdict.ok).toBe(true);
+			expect(result.verdict.computed).toBe(await w.emulator.archiveTreeHash(w.vault, w.archiveId));
+			expect(result.snapshot.chunks[0].checkedBy).toBe('tree-hash');
+		});
+	}
+
 	it('store listeners see chunks move through downloading to verified', async () => {
 		const file = out();
 		const download = startDownload({connection: w.connection, vaultName: w.vault, jobId: w.jobId, outfile: file, notifyMs: 1, concurrency: 2});
