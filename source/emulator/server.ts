@@ -93,6 +93,14 @@ function parseLimit(value: string | null, max: number): number | undefined {
 	return Number(value);
 }
 
+/** InitiateJob waits for the hashing of a job with at most this much left to hash (about 0.3 s of work). */
+const initiateWaitBytes = 64 * 1024 * 1024;
+
+/** Start preparing a job (tree hashes, inventory) without waiting: requests never wait on a hash. */
+function kick(job: Job): void {
+	job.prepare().catch(() => undefined);
+}
+
 const faultErrors: Partial<Record<FaultRule['kind'], () => GlacierError>> = {
 	throttle: () => new GlacierError(400, 'ThrottlingException', 'Rate exceeded'),
 	unavailable: () => new GlacierError(500, 'ServiceUnavailableException', 'Service is temporarily unavailable. Please retry.'),
@@ -178,7 +186,7 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 
 				case 'DescribeJob': {
 					const job = store.job(store.vault(r.vault!), r.jobId!);
-					await job.prepare();
+					kick(job);
 					await jsonBody(res, 200, store.describeJob(job), taken);
 					break;
 				}
@@ -186,7 +194,9 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 				case 'InitiateJob': {
 					const vault = store.vault(r.vault!);
 					const job = store.initiateJob(vault.name, await readJson(req));
-										const location = `/${store.options.accountId}/vaults/${encodeURIComponent(vault.name)}/jobs/${job.id}`;
+					// A small job is hashed before answering (so a jobDelayMs of 0 means done at once); a big one keeps hashing in the background, InProgress until then.
+					if (store.pendingBytes(job) <= initiateWaitBytes) await job.prepare();
+					const location = `/${store.options.accountId}/vaults/${encodeURIComponent(vault.name)}/jobs/${job.id}`;
 					res.writeHead(202, {'Location': location, 'x-amz-job-id': job.id, 'Content-Length': '0'});
 					res.end();
 					break;
@@ -274,13 +284,13 @@ async function listJobs(store: Store, vaultName: string, url: URL): Promise<Reco
 	}
 
 	const page = jobs.slice(0, limit);
-	await Promise.all(page.map(async job => job.prepare()));
+	for (const job of page) kick(job);
 	return {JobList: page.map(job => store.describeJob(job)), Marker: jobs[limit]?.id ?? null};
 }
 
 async function getJobOutput(req: IncomingMessage, res: ServerResponse, store: Store, vaultName: string, jobId: string, taken: readonly FaultRule[]): Promise<void> {
 	const job = store.job(store.vault(vaultName), jobId);
-	await job.prepare();
+	kick(job);
 	if (store.status(job) !== 'Succeeded') throw invalid(`The job is not currently available for download: ${jobId}`);
 	const total = store.outputSize(job);
 	const ignoreRange = taken.some(rule => rule.kind === 'ignore-range');

@@ -71,7 +71,13 @@ export type Job = {
 	inventoryParameters?: InventoryParameters;
 	inventory?: Buffer;
 	archiveLeaves?: Buffer[];
-	/** Compute what the job's answers need (tree hashes, the inventory); memoized. */
+	/**
+	 * Whether what the job's answers need (tree hashes, the inventory) is
+	 * computed. Until it is, a job the clock says Succeeded is still
+	 * InProgress: lists never wait on a hash.
+	 */
+	ready: boolean;
+	/** Compute what the job's answers need, off the request path; memoized. Never awaited by ListJobs or DescribeJob. */
 	prepare: () => Promise<void>;
 };
 
@@ -207,8 +213,18 @@ export class Store {
 		return now > job.completesAt + jobLifetimeMs;
 	}
 
+	/** From the clock; a job that would have Succeeded stays InProgress until its hashes (or inventory) are ready. */
 	status(job: Job, now = this.now): JobStatus {
-		return now >= job.completesAt ? job.finalStatus : 'InProgress';
+		const status = now >= job.completesAt ? job.finalStatus : 'InProgress';
+		return status === 'Succeeded' && !job.ready ? 'InProgress' : status;
+	}
+
+	/** Roughly how many bytes are still to be hashed before the job is ready (0 when ready). */
+	pendingBytes(job: Job): number {
+		if (job.ready) return 0;
+		const hashes = this.options.hashes;
+		const left = (archives: readonly Archive[]): number => archives.reduce((sum, a) => sum + (hashes.peek(a.seed, a.size) ? 0 : a.size), 0);
+		return job.action === 'ArchiveRetrieval' ? left([job.archive!]) : left(job.vault.archives);
 	}
 
 	/** Output size of a job (inventory: once ready). */
@@ -244,14 +260,15 @@ export class Store {
 		};
 	}
 
-	/** DescribeJob's body (the job must be ready). */
+	/** DescribeJob's body, at once: hashes not computed yet are null (the job is then InProgress). */
 	describeJob(job: Job): Record<string, unknown> {
 		const now = this.now;
 		const status = this.status(job, now);
 		const completed = status !== 'InProgress';
 		const archiveJob = job.action === 'ArchiveRetrieval';
+		const archiveLeaves = archiveJob ? job.archiveLeaves ?? this.options.hashes.peek(job.archive!.seed, job.archive!.size) : undefined;
 		let sha256TreeHash: string | null = null;
-		if (archiveJob && status !== 'Failed' && this.retrievalAligned(job)) {
+		if (archiveJob && job.archiveLeaves && status !== 'Failed' && this.retrievalAligned(job)) {
 			const whole = job.rangeStart === 0 && job.rangeEnd === job.archive!.size - 1;
 			sha256TreeHash = whole && !completed ? null : this.outputTreeHash(job, 0, this.outputSize(job) - 1);
 		}
@@ -259,7 +276,7 @@ export class Store {
 		const description: Record<string, unknown> = {
 			Action: job.action,
 			ArchiveId: archiveJob ? job.archive!.id : null,
-			ArchiveSHA256TreeHash: archiveJob ? rangeTreeHash(job.archiveLeaves!, 0, job.archive!.size - 1) : null,
+			ArchiveSHA256TreeHash: archiveLeaves ? rangeTreeHash(archiveLeaves, 0, job.archive!.size - 1) : null,
 			ArchiveSizeInBytes: archiveJob ? job.archive!.size : null,
 			Completed: completed,
 			CompletionDate: completed ? iso(job.completesAt) : null,
@@ -318,6 +335,7 @@ export class Store {
 			finalStatus: timing.finalStatus,
 			failMessage: timing.failMessage ?? 'The job failed: the archive could not be retrieved.',
 			format: 'JSON',
+			ready: false,
 			prepare: async () => undefined,
 		};
 		let work: () => Promise<void>;
@@ -376,7 +394,9 @@ export class Store {
 
 		let started: Promise<void> | undefined;
 		job.prepare = async () => {
-			started ??= work();
+			started ??= work().then(() => {
+				job.ready = true;
+			});
 			return started;
 		};
 		if (!lazy) job.prepare().catch(() => undefined);
