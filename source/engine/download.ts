@@ -60,7 +60,7 @@ export type DownloadOptions = {
 	retryCapMs?: number;
 	/** How often store listeners are told about progress (default 50 ms). */
 	notifyMs?: number;
-	/** Worker threads hashing leaves (default 1); 0 hashes on the event loop, one 1 MiB leaf at a time. */
+	/** Worker threads hashing 1 MiB leaves (default defaultHashThreads(): 1 on 4+ cores, else 0); 0 hashes on the event loop, one 256 KiB slot at a time. */
 	hashThreads?: number;
 };
 
