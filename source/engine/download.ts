@@ -62,6 +62,8 @@ export type DownloadOptions = {
 	notifyMs?: number;
 	/** Worker threads hashing 1 MiB leaves (default defaultHashThreads(): 1 on 4+ cores, else 0); 0 hashes on the event loop, one 256 KiB slot at a time. */
 	hashThreads?: number;
+	/** Bytes all bodies together hand over per event-loop turn before pausing until the next (default 4 MiB). */
+	turnBudget?: number;
 };
 
 export type DownloadResponse = {
@@ -810,7 +812,7 @@ class DownloadEngine {
 			for (const parked of this.parked.splice(0)) parked();
 		});
 		this.turnBytes += bytes;
-		if (this.turnBytes < TURN_BUDGET) return false;
+		if (this.turnBytes < (this.options.turnBudget ?? TURN_BUDGET)) return false;
 		this.parked.push(wake);
 		return true;
 	}
