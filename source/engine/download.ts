@@ -13,7 +13,6 @@
  * over at most TURN_BUDGET bytes per event-loop turn.
  */
 import {createHash} from 'node:crypto';
-import {availableParallelism} from 'node:os';
 import {open, rename, stat, unlink, type FileHandle} from 'node:fs/promises';
 import {finished, type Readable} from 'node:stream';
 import {GetJobOutputCommand} from '@aws-sdk/client-glacier';
@@ -60,7 +59,7 @@ export type DownloadOptions = {
 	retryCapMs?: number;
 	/** How often store listeners are told about progress (default 50 ms). */
 	notifyMs?: number;
-	/** Worker threads hashing 1 MiB leaves (default defaultHashThreads(): 1 on 4+ cores, else 0); 0 hashes on the event loop, one 256 KiB slot at a time. */
+	/** Worker threads hashing 1 MiB leaves (default 0, see defaultHashThreads); 0 hashes on the event loop, one 256 KiB slot at a time. */
 	hashThreads?: number;
 	/** Bytes all bodies together hand over per event-loop turn before pausing until the next (default 4 MiB). */
 	turnBudget?: number;
@@ -112,13 +111,15 @@ const emptyDigest = createHash('sha256').digest();
 const LOCAL_SLOT = 256 * 1024;
 
 /**
- * Hashing threads by default: measured on 2 busy cores, a worker made no
- * download faster and cost ~15 MB of RSS, and hashing here in 256 KiB slots
- * kept the event loop as responsive; with cores to spare it takes SHA-256
- * (~0.7 s per GiB) off the event loop.
+ * Hashing threads by default: none. Measured on 2 busy cores, a worker made no
+ * download faster, cost 15-25 MB of RSS (its isolate and 1 MiB shared leaf
+ * slots: 147-163 MB peak for the CLI, over the 150 MB budget), and hashing
+ * here in 256 KiB slots (~0.2 ms each) kept the event loop as responsive.
+ * `hashThreads: 1` (--hash-threads 1) takes SHA-256, ~0.7 s per GiB, off the
+ * event loop where cores are free; not measured on such a machine yet.
  */
 export function defaultHashThreads(): number {
-	return availableParallelism() >= 4 ? 1 : 0;
+	return 0;
 }
 
 /** What an attempt's body reader shares with its idle timer. */
