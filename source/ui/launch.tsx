@@ -1,0 +1,83 @@
+/**
+ * What `thaw` and the `thaw inventory` browser share: the connection built
+ * from flags, environment and saved settings, and one full-screen run of the
+ * App that, on the way out, cancels running downloads (their .part file and
+ * journal stay for a later resume) and closes what it opened.
+ */
+import process from 'node:process';
+import {render} from 'ink';
+import type {SettingsStore} from '../config.js';
+import {connect, resolveRegion, type Connection, type ConnectionOptions} from '../glacier/client.js';
+import {App} from './app.js';
+import type {AppServices} from './context.js';
+import type {Route} from './routes.js';
+
+/** Flags win, then AWS_* environment variables, then `thaw config` settings. */
+export async function connectWithSettings(given: ConnectionOptions, settings: SettingsStore): Promise<Connection> {
+	const saved = settings.get();
+	const connection = connect({
+		...given,
+		region: given.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION ? undefined : saved.region),
+		profile: given.profile ?? (process.env.AWS_PROFILE ? undefined : saved.profile),
+		endpointUrl: given.endpointUrl ?? saved.endpoint,
+		maxSockets: given.maxSockets ?? saved.concurrency ?? 8,
+	});
+	return resolveRegion(connection);
+}
+
+type Running = {cancel(): void; done: Promise<unknown>};
+
+async function settle(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+	await Promise.race([work, new Promise(resolve => {
+		setTimeout(resolve, ms).unref();
+	})]);
+}
+
+export async function runApp(options: {
+	services: Omit<AppServices, 'track' | 'now' | 'refreshMs' | 'frameMs' | 'cwd'> & Partial<AppServices>;
+	initial: Route[];
+	/** Closed last, e.g. the in-process demo emulator. */
+	onClosed?: () => Promise<void>;
+}): Promise<number> {
+	const downloads = new Set<Running>();
+	let exitCode = 0;
+	const services: AppServices = {
+		now: Date.now,
+		refreshMs: 15_000,
+		frameMs: 100,
+		cwd: process.cwd(),
+		track(download) {
+			downloads.add(download);
+			return () => downloads.delete(download);
+		},
+		...options.services,
+	};
+	const instance = render(
+		<App
+			services={services}
+			initial={options.initial}
+			onExit={code => {
+				exitCode = code;
+				instance.unmount();
+			}}
+		/>,
+		{maxFps: 12, exitOnCtrlC: true, patchConsole: true},
+	);
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		const stopping = [...downloads].map(download => {
+			download.cancel();
+			return download.done.catch(() => undefined);
+		});
+		// Give cancelled downloads a moment to flush their journal, then let nothing else hold the process.
+		await settle(Promise.all(stopping), 3000);
+		services.connection.close();
+		await settle(options.onClosed?.(), 1000);
+		setTimeout(() => {
+			process.exit(exitCode);
+		}, 200).unref();
+	}
+
+	return exitCode;
+}
