@@ -139,7 +139,7 @@ export async function run(args: string[]): Promise<number> {
 		'',
 		'Try:',
 		`  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 aws glacier list-jobs --account-id - --vault-name ${demo ? 'backups-mixed' : 'VAULT'} --endpoint-url ${emulator.url}`,
-		`  thaw --endpoint-url ${emulator.url}`,
+		`  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x thaw --endpoint-url ${emulator.url}`,
 		'',
 		'Any credentials are accepted. Ctrl-C stops it.',
 	);

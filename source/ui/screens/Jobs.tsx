@@ -216,7 +216,7 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 					const e = expiryOf(j, now);
 					return e.kind === 'expired' ? 'gray' : e.kind === 'left' && e.soon ? 'yellow' : j.StatusCode === 'Failed' ? 'red' : undefined;
 				}}
-				empty={list.loading ? 'Loading jobs…' : (filters ? 'No job matches the filters.' : 'No jobs in this vault: start one with i (inventory) or a (archive).')} />
+				empty={list.loading ? 'Loading jobs…' : list.error ? '' : (filters ? 'No job matches the filters.' : 'No jobs in this vault: start one with i (inventory) or a (archive).')} />
 			<Line width={width} color="gray">{detail}</Line>
 			{explanationLines.map((text, i) => <Line key={i} width={width} color={explanation.tone === 'error' ? 'red' : explanation.tone === 'warn' ? 'yellow' : undefined}>{text}</Line>)}
 			{filter.editing

@@ -98,7 +98,7 @@ export function Vaults({width, height, active}: VaultsProps) {
 		: list.loading ? `${count} so far, loading page ${list.pages + 1}…` : `${count}${filter.text ? ` matching '${inert(filter.text)}' (Esc clears)` : ''}`;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Table columns={vaultColumns} rows={rows} width={width} height={tableHeight} cursor={state.cursor} offset={state.offset} sortColumn={sort.column} sortDescending={sort.descending} empty={list.loading ? 'Loading vaults…' : (filter.text ? 'No vault matches the filter.' : 'No vaults in this region for this account.')} />
+			<Table columns={vaultColumns} rows={rows} width={width} height={tableHeight} cursor={state.cursor} offset={state.offset} sortColumn={sort.column} sortDescending={sort.descending} empty={list.loading ? 'Loading vaults…' : list.error ? '' : (filter.text ? 'No vault matches the filter.' : 'No vaults in this region for this account.')} />
 			{filter.editing
 				? <TextInput label="Filter vaults /" value={filter.text} width={width} active={active} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} />
 				: <Line width={width} color={list.error ? 'red' : undefined}>{info}</Line>}
