@@ -15,11 +15,11 @@
  * To search for the words or / and, or for text starting with - or /, put them in quotes.
  */
 import {UsageError} from '../errors.js';
-import type {ByteColumn} from './byte-column.js';
 import {packPrefix} from './id-column.js';
 import type {InventoryStore} from './store.js';
 import {flagDecoded, flagNonAscii} from './flags.js';
 import type {InventoryRow} from './types.js';
+import {JoinedText, type TextPage} from './joined-text.js';
 
 export class FilterError extends UsageError {
 	constructor(message: string) {
@@ -49,8 +49,18 @@ export type Filter = {
 	readonly matchesAll: boolean;
 	/** Does one row match? (Reference semantics; view() gives the same answers, column-wise.) */
 	test(row: InventoryRow): boolean;
-	/** One byte per row of the store: 1 = matches. */
-	evaluate(store: InventoryStore): Uint8Array;
+	/**
+	 * One byte per row of the store: 1 = matches. With within (a mask), only
+	 * rows set in it are looked at and can match: pass the previous filter's
+	 * mask when this.narrows(previous), as when typing.
+	 */
+	evaluate(store: InventoryStore, within?: Uint8Array): Uint8Array;
+	/**
+	 * True when every row matching this filter matches previous too (this is
+	 * previous with more terms, or a longer word), so that
+	 * evaluate(store, previous.evaluate(store)) gives the same as evaluate(store).
+	 */
+	narrows(previous: Filter): boolean;
 };
 
 const units: Record<string, number> = {
@@ -289,34 +299,6 @@ function testRow(node: FilterNode, row: InventoryRow): boolean {
 	}
 }
 
-/** Mark rows whose bytes in column contain needle, using native indexOf page by page. */
-function searchColumn(column: ByteColumn, needle: Buffer, mask: Uint8Array): void {
-	const count = column.count;
-	if (needle.length === 0) {
-		mask.fill(1, 0, count);
-		return;
-	}
-
-	let row = 0;
-	for (const page of column.pageList()) {
-		const buffer = page.buffer.subarray(0, page.used);
-		let at = buffer.indexOf(needle);
-		while (at !== -1) {
-			const position = page.base + at;
-			while (row < count && column.endOf(row) <= position) row++;
-			if (row >= count) return;
-			const end = column.endOf(row);
-			if (position + needle.length <= end) {
-				mask[row] = 1;
-				if (end - page.base >= buffer.length) break;
-				at = buffer.indexOf(needle, end - page.base);
-			} else {
-				at = buffer.indexOf(needle, at + 1);
-			}
-		}
-	}
-}
-
 function asciiTest(flags: Uint8Array) {
 	return (i: number) => (flags[i] & flagNonAscii) === 0;
 }
@@ -337,25 +319,28 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 		}
 
 		case 'text': {
-			const needle = Buffer.from(node.needle, 'utf8');
-			searchColumn(store.search, needle, mask);
 			const flags = store.flags;
-			if (node.field === 'path') {
-				for (let i = 0; i < n; i++) if ((flags[i] & flagDecoded) === 0) mask[i] = 0;
-			} else if (node.field === 'desc') {
-				// Decoded rows keep their lower-cased path in the search column: look at their lower-cased raw description instead.
-				for (let i = 0; i < n; i++) if ((flags[i] & flagDecoded) !== 0) mask[i] = 0;
-				const raw = new Uint8Array(n);
-				searchColumn(store.rawSearch, needle, raw);
-				for (let i = 0; i < n; i++) if ((flags[i] & flagDecoded) !== 0) mask[i] = raw[i];
+			if (node.field !== 'desc') {
+				if (node.field === 'path') candidates = intersect(candidates, flags, flagDecoded, n);
+				findText(store.joinedText('search'), node.needle, mask, candidates);
+				return mask;
 			}
 
+			// Decoded rows keep their lower-cased path in the search column: look at their lower-cased raw description instead.
+			findText(store.joinedText('search'), node.needle, mask, intersect(candidates, flags, flagDecoded, n, true));
+			findText(store.joinedText('rawSearch'), node.needle, mask, intersect(candidates, flags, flagDecoded, n));
 			return mask;
 		}
 
 		case 'regex': {
 			const flags = store.flags;
 			const regex = node.regex;
+			if (!hasLookaround(regex.source)) {
+				findRegex(store.joinedText(node.caseSensitive ? 'display' : 'search'), regex, mask, candidates);
+				return mask;
+			}
+
+			// Lookarounds could see the neighbouring rows in joined text: one row at a time.
 			const test = (i: number, text: string) => {
 				regex.lastIndex = 0;
 				if (regex.test(text)) mask[i] = 1;
@@ -366,9 +351,7 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 				return mask;
 			}
 
-			store.descriptions.eachString(inCandidates(candidates, i => (flags[i] & flagDecoded) === 0), () => false, test);
-			const decoded = inCandidates(candidates, i => (flags[i] & flagDecoded) !== 0);
-			for (let i = 0; i < n; i++) if (decoded(i)) test(i, store.displayName(i));
+			store.display.eachString(inCandidates(candidates), () => false, test);
 			return mask;
 		}
 
@@ -418,8 +401,9 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 		}
 
 		case 'and': {
+			// Cheapest terms first; each later term looks only at the rows still in.
 			let current = candidates;
-			for (const child of node.nodes) {
+			for (const child of [...node.nodes].sort((x, y) => cost(x) - cost(y))) {
 				const result = evaluateNode(child, store, current);
 				if (current !== undefined) for (let i = 0; i < n; i++) result[i] &= current[i];
 				current = result;
@@ -429,14 +413,168 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 		}
 
 		case 'or': {
-			for (const child of node.nodes) {
-				const result = evaluateNode(child, store, candidates);
-				for (let i = 0; i < n; i++) mask[i] |= result[i];
+			// Each later term looks only at the rows not matched yet.
+			let first = true;
+			for (const child of [...node.nodes].sort((x, y) => cost(x) - cost(y))) {
+				let within = candidates;
+				if (!first && cost(child) >= costText) {
+					within = new Uint8Array(n);
+					for (let i = 0; i < n; i++) within[i] = (candidates === undefined ? 1 : candidates[i]) & (mask[i] ^ 1);
+				}
+
+				const result = evaluateNode(child, store, within);
+				if (within === candidates) for (let i = 0; i < n; i++) mask[i] |= result[i];
+				else for (let i = 0; i < n; i++) mask[i] |= result[i] & within![i];
+				first = false;
 			}
 
 			return mask;
 		}
 	}
+}
+
+const costText = 3;
+
+/** Rough relative cost of evaluating a node over all rows. */
+function cost(node: FilterNode): number {
+	switch (node.kind) {
+		case 'all': return 0;
+		case 'size':
+		case 'created': return 1;
+		case 'id':
+		case 'hash': return 2;
+		case 'text': return node.field === 'desc' ? costText + 1 : costText;
+		case 'regex': return 5;
+		case 'not': return cost(node.node);
+		case 'and':
+		case 'or': return Math.max(0, ...node.nodes.map(child => cost(child)));
+	}
+}
+
+/** candidates (all rows when undefined) and rows whose flag bit is set (clear, with invert). */
+function intersect(candidates: Uint8Array | undefined, flags: Uint8Array, bit: number, n: number, invert = false): Uint8Array {
+	const out = new Uint8Array(n);
+	const want = invert ? 0 : bit;
+	for (let i = 0; i < n; i++) out[i] = (flags[i] & bit) === want && (candidates === undefined || candidates[i] !== 0) ? 1 : 0;
+	return out;
+}
+
+/** First row at or after k (within the page) that is a candidate; rows when none. */
+function nextCandidate(candidates: Uint8Array | undefined, first: number, k: number, rows: number): number {
+	if (candidates === undefined) return k;
+	while (k < rows && candidates[first + k] === 0) k++;
+	return k;
+}
+
+/** The row of page holding offset at, searching from row k on. */
+function rowFrom(page: TextPage, at: number, k: number): number {
+	const starts = page.starts;
+	if (starts[k + 1] > at) return k;
+	if (starts[k + 2] > at) return k + 1;
+	return JoinedText.rowAt(page, at, k + 1);
+}
+
+/** Mark rows (candidates only, if given) whose text contains needle: one native indexOf per match over each page. */
+function findText(joined: JoinedText, needle: string, mask: Uint8Array, candidates?: Uint8Array): void {
+	for (const page of joined.pages) {
+		const {text, first, starts} = page;
+		const rows = starts.length - 1;
+		let k = nextCandidate(candidates, first, 0, rows);
+		if (k >= rows) continue;
+		let from = starts[k];
+		for (;;) {
+			const at = text.indexOf(needle, from);
+			if (at === -1) break;
+			k = rowFrom(page, at, k);
+			if (at + needle.length >= starts[k + 1]) { // Runs into the next row (needle has a line break): look further on
+				from = at + 1;
+				continue;
+			}
+
+			if (candidates === undefined || candidates[first + k] !== 0) mask[first + k] = 1;
+			k = nextCandidate(candidates, first, k + 1, rows);
+			if (k >= rows) break;
+			from = starts[k];
+		}
+	}
+}
+
+function hasLookaround(source: string): boolean {
+	return /\(\?<?[=!]/.test(source.replaceAll(/\\[^]/g, ''));
+}
+
+/** Does the regex use ^ or $ outside character classes? */
+function hasAnchors(source: string): boolean {
+	return /[$^]/.test(source.replaceAll(/\\[^]/g, '').replaceAll(/\[[^\]]*\]/g, ''));
+}
+
+const globalCache = new WeakMap<RegExp, {global: RegExp; exact: boolean}>();
+
+/**
+ * Mark rows (candidates only, if given) that regex matches: one global
+ * multiline exec over each page per matching row. A match lying inside one
+ * row counts as is when the regex behaves the same on the joined text
+ * (no ^ or $, or the m flag); any other match is checked on that row alone.
+ * No match is missed: a regex without lookarounds that matches a row alone
+ * also matches at the same place in the joined text, where ^ and $ (m) meet
+ * the '\n' between rows and \b sees a non-word character, as at a string's ends.
+ */
+function findRegex(joined: JoinedText, regex: RegExp, mask: Uint8Array, candidates?: Uint8Array): void {
+	let cached = globalCache.get(regex);
+	if (cached === undefined) {
+		cached = {
+			global: new RegExp(regex.source, [...new Set(regex.flags + 'gm')].join('')),
+			exact: regex.flags.includes('m') || !hasAnchors(regex.source),
+		};
+		globalCache.set(regex, cached);
+	}
+
+	const {global, exact} = cached;
+	for (const page of joined.pages) {
+		const {text, first, starts} = page;
+		const rows = starts.length - 1;
+		let k = nextCandidate(candidates, first, 0, rows);
+		while (k < rows) {
+			global.lastIndex = starts[k];
+			const match = global.exec(text);
+			if (match === null) break;
+			k = rowFrom(page, match.index, k);
+			if (candidates === undefined || candidates[first + k] !== 0) {
+				if (exact && match.index + match[0].length < starts[k + 1]) {
+					mask[first + k] = 1;
+				} else {
+					regex.lastIndex = 0;
+					if (regex.test(text.slice(starts[k], starts[k + 1] - 1))) mask[first + k] = 1;
+				}
+			}
+
+			k = nextCandidate(candidates, first, k + 1, rows);
+		}
+	}
+}
+
+/** The terms of a conjunction (undefined for an `or`). */
+function conjuncts(node: FilterNode): FilterNode[] | undefined {
+	if (node.kind === 'or') return undefined;
+	if (node.kind === 'and') return node.nodes.some(child => child.kind === 'or') ? undefined : node.nodes;
+	return node.kind === 'all' ? [] : [node];
+}
+
+/** Does term a imply term b (every row matching a matches b)? */
+function implies(a: FilterNode, b: FilterNode): boolean {
+	if (a.kind === 'text' && b.kind === 'text') return a.field === b.field && a.needle.includes(b.needle);
+	if (a.kind === 'not' && b.kind === 'not') return implies(b.node, a.node);
+	if ((a.kind === 'id' && b.kind === 'id') || (a.kind === 'hash' && b.kind === 'hash')) return a.prefix.startsWith(b.prefix);
+	if (a.kind === 'regex' && b.kind === 'regex') return a.regex.source === b.regex.source && a.regex.flags === b.regex.flags;
+	return JSON.stringify(a) === JSON.stringify(b) && a.kind !== 'and' && a.kind !== 'or';
+}
+
+/** Every row matching next matches previous: each term of previous is implied by a term of next. */
+function narrows(next: FilterNode, previous: FilterNode): boolean {
+	const after = conjuncts(next);
+	const before = conjuncts(previous);
+	if (after === undefined || before === undefined) return false;
+	return before.every(term => after.some(candidate => implies(candidate, term)));
 }
 
 export function parseFilter(text: string): Filter {
@@ -446,6 +584,12 @@ export function parseFilter(text: string): Filter {
 		node,
 		matchesAll: node.kind === 'all',
 		test: row => testRow(node, row),
-		evaluate: store => evaluateNode(node, store),
+		evaluate(store, within) {
+			if (within === undefined) return evaluateNode(node, store);
+			const mask = evaluateNode(node, store, within);
+			for (let i = 0; i < mask.length; i++) mask[i] &= within[i];
+			return mask;
+		},
+		narrows: previous => narrows(node, previous.node),
 	};
 }

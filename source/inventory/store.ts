@@ -14,6 +14,7 @@
  */
 import {ByteColumn, FixedColumn, growFloat64, growUint8} from './byte-column.js';
 import {IdColumn} from './id-column.js';
+import {JoinedText} from './joined-text.js';
 import {decodeDescription, decodePath, mightBeEncoded} from './decoders.js';
 import {decodedPath, decodePathBytes} from './fast-path.js';
 import {formatGlacierDate, hexOf} from './fields.js';
@@ -202,6 +203,45 @@ export class InventoryStore {
 		return column;
 	}
 
+	private displayColumn: ByteColumn | undefined;
+
+	/**
+	 * Path (decoded rows) or description of every row as written, not
+	 * lower-cased: for case-sensitive regexes. Built on first use, then kept up to date.
+	 */
+	get display(): ByteColumn {
+		const flags = this.flags;
+		const column = this.displayColumn ??= new ByteColumn(this.length);
+		for (let i = column.count; i < this.length; i++) {
+			const {buffer, start, end} = this.descriptions.locate(i);
+			if ((flags[i] & flagDecoded) === 0) {
+				column.push(buffer, start, end);
+				continue;
+			}
+
+			if (this.scratch.length <= end - start + 1) this.scratch = Buffer.allocUnsafe((end - start) * 2);
+			const length = decodePathBytes(buffer, start, end, this.scratch);
+			if (length > 0) column.push(this.scratch, decodedPath.start, decodedPath.start + length);
+			else column.push(Buffer.from(this.displayName(i), 'utf8'));
+		}
+
+		return column;
+	}
+
+	private readonly joined = new Map<'search' | 'rawSearch' | 'display', JoinedText>();
+
+	/**
+	 * The search, rawSearch or display column decoded into a few long strings
+	 * (rows joined by '\n') for one native search over many rows; built on
+	 * first use, then kept up to date.
+	 */
+	joinedText(kind: 'search' | 'rawSearch' | 'display'): JoinedText {
+		const column = this[kind];
+		let joined = this.joined.get(kind);
+		if (joined === undefined) this.joined.set(kind, joined = new JoinedText(column));
+		return joined.update();
+	}
+
 	archiveId(i: number): string {
 		return this.ids.text(i);
 	}
@@ -261,10 +301,19 @@ export class InventoryStore {
 	 * in file order or sorted (stable: equal keys keep file order).
 	 */
 	view(filter?: Filter | string | null, sort?: SortSpec | null): Uint32Array {
+		return this.narrowedView(undefined, filter, sort);
+	}
+
+	/**
+	 * Like view(), but only rows that are set in within (a mask from an
+	 * earlier evaluate()) are looked at: for a filter that narrows the
+	 * previous one (filter.narrows(previous)), as when typing.
+	 */
+	narrowedView(within: Uint8Array | undefined, filter?: Filter | string | null, sort?: SortSpec | null): Uint32Array {
 		let rows: Uint32Array;
 		const parsed = typeof filter === 'string' ? parseFilter(filter) : filter;
-		if (parsed && !parsed.matchesAll) {
-			rows = indicesOf(parsed.evaluate(this));
+		if ((parsed && !parsed.matchesAll) || within !== undefined) {
+			rows = indicesOf(parsed ? parsed.evaluate(this, within) : within!.subarray(0, this.length));
 		} else {
 			rows = new Uint32Array(this.length);
 			for (let i = 0; i < rows.length; i++) rows[i] = i;
@@ -294,7 +343,10 @@ export class InventoryStore {
 
 	/** Approximate bytes held by the columns. */
 	get memoryBytes(): number {
+		let joined = 0;
+		for (const text of this.joined.values()) for (const page of text.pages) joined += page.text.length + page.starts.byteLength;
 		return this.ids.byteLength + this.descriptions.byteLength + (this.searchColumn?.byteLength ?? 0) + (this.rawSearchColumn?.byteLength ?? 0) + this.hashes.byteLength
+			+ (this.displayColumn?.byteLength ?? 0) + joined
 			+ this.sizes.byteLength + this.created.byteLength + (this.flagBytes?.byteLength ?? 0);
 	}
 }

@@ -5,8 +5,10 @@
  * sort time. Every measurement runs in its own child process so that peak RSS
  * (process.resourceUsage().maxRSS) belongs to that measurement alone.
  *
- *   npm run build && node test/bench/inventory.bench.mjs [--rows 1000000] [--keep] [--skip-load] [--generate-only]
- *   (--rows 10000000 makes the 10 M / ~3.6 GB case; it needs ~10 GB of disk in os.tmpdir())
+ *   npm run build && node test/bench/inventory.bench.mjs [--rows 1000000] [--keep] [--skip-load] [--generate-only] [--load-only]
+ *   --load-only: generate and load only the JSON file (no CSV, filters or sorts): the 10 M case is
+ *   node test/bench/inventory.bench.mjs --rows 10000000 --load-only   (~3.6 GB in os.tmpdir(), deleted afterwards)
+ *   The JSON.parse baseline is skipped when the file has more characters than V8's string limit.
  */
 import {execFileSync} from 'node:child_process';
 import {createReadStream, createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs';
@@ -77,7 +79,8 @@ if (process.argv[2] === '--child') {
 const rows = Number(argument('--rows', '1000000'));
 const keep = process.argv.includes('--keep');
 const dir = path.join(os.tmpdir(), `thaw-inventory-bench-${rows}`);
-const files = {json: `${dir}.json`, glacierCsv: `${dir}.glacier.csv`, csv: `${dir}.rfc.csv`};
+const loadOnly = process.argv.includes('--load-only');
+const files = loadOnly ? {json: `${dir}.json`} : {json: `${dir}.json`, glacierCsv: `${dir}.glacier.csv`, csv: `${dir}.rfc.csv`};
 
 let seed = 42;
 function random() { // Mulberry32: the same files every run
@@ -122,10 +125,11 @@ function rfcCsvField(text) {
 }
 
 async function generate() {
-	if (existsSync(files.json) && existsSync(files.glacierCsv) && existsSync(files.csv)) return;
+	if (Object.values(files).every(file => existsSync(file))) return;
+	const sink = {write: () => true, end() {}};
 	const json = createWriteStream(files.json + '.partial');
-	const glacier = createWriteStream(files.glacierCsv + '.partial');
-	const rfc = createWriteStream(files.csv + '.partial');
+	const glacier = loadOnly ? sink : createWriteStream(files.glacierCsv + '.partial');
+	const rfc = loadOnly ? sink : createWriteStream(files.csv + '.partial');
 	const header = 'ArchiveId,ArchiveDescription,CreationDate,Size,SHA256TreeHash\n';
 	json.write('{"VaultARN":"arn:aws:glacier:us-east-1:012345678901:vaults/bench","InventoryDate":"2024-01-01T00:00:00Z","ArchiveList":[');
 	glacier.write(header);
@@ -150,7 +154,7 @@ async function generate() {
 	json.end(']}');
 	glacier.end();
 	rfc.end();
-	await Promise.all([once(json, 'finish'), once(glacier, 'finish'), once(rfc, 'finish')]);
+	await Promise.all([json, glacier, rfc].filter(stream => stream !== sink).map(stream => once(stream, 'finish')));
 	for (const file of Object.values(files)) renameSync(file + '.partial', file);
 }
 
@@ -167,7 +171,7 @@ if (process.argv.includes('--generate-only')) {
 }
 
 const mb = file => (statSync(file).size / 1e6).toFixed(0);
-console.log(`inventory bench: ${rows.toLocaleString('en')} archives; JSON ${mb(files.json)} MB, Glacier CSV ${mb(files.glacierCsv)} MB, RFC CSV ${mb(files.csv)} MB (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${dir}.*)`);
+console.log(`inventory bench: ${rows.toLocaleString('en')} archives; JSON ${mb(files.json)} MB${loadOnly ? '' : `, Glacier CSV ${mb(files.glacierCsv)} MB, RFC CSV ${mb(files.csv)} MB`} (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${dir}.*)`);
 console.log(`node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'})`);
 console.log('');
 const lines = [['measurement', 'rows', 'time ms', 'peak RSS MB']];
@@ -177,17 +181,32 @@ const measure = (label, task, file) => {
 	return result;
 };
 
+// V8's longest string (buffer.constants.MAX_STRING_LENGTH, 2^29 - 24 characters on 64-bit): readFileSync(file, 'utf8') cannot make a longer one.
+const {constants} = await import('node:buffer');
+const jsonParseFits = statSync(files.json).size <= constants.MAX_STRING_LENGTH;
 if (!process.argv.includes('--skip-load')) {
-	measure('thaw load JSON', 'load', files.json);
-	measure('JSON.parse(readFileSync) baseline', 'json-parse', files.json);
-	measure('thaw load Glacier CSV', 'load', files.glacierCsv);
-	measure('csv-parse (defaults, RFC CSV) baseline', 'csv-parse', files.csv);
+	const load = measure('thaw load JSON', 'load', files.json);
+	if (loadOnly) console.log(`store: ${load.store} MB of columns for ${load.rows.toLocaleString('en')} rows`);
+	if (jsonParseFits) measure('JSON.parse(readFileSync) baseline', 'json-parse', files.json);
+	else lines.push([`JSON.parse baseline skipped: ${mb(files.json)} MB is past V8's string limit (${constants.MAX_STRING_LENGTH.toLocaleString('en')} characters)`, '-', '-', '-']);
+	if (!loadOnly) {
+		measure('thaw load Glacier CSV', 'load', files.glacierCsv);
+		measure('csv-parse (defaults, RFC CSV) baseline', 'csv-parse', files.csv);
+	}
+
 	const width = lines[0].map((_, k) => Math.max(...lines.map(line => line[k].length)));
 	for (const line of lines) console.log(line.map((cell, k) => k === 0 ? cell.padEnd(width[k]) : cell.padStart(width[k])).join('  '));
 }
 
+if (loadOnly) {
+	console.log('');
+	console.log(`repeat: npm run build && node test/bench/inventory.bench.mjs --rows ${rows} --load-only${keep ? ' --keep' : ''}`);
+	if (!keep) for (const file of Object.values(files)) rmSync(file, {force: true});
+	process.exit(0);
+}
+
 console.log('');
-const filters = child('filter', files.glacierCsv, 'holiday', 'jpg', 'size>1GiB', '/img_\\d{3}5\\.jpg/', 'photos size>100MB -jpg or created<2013', 'desc:backup', 'id:AB', 'hash:abc');
+const filters = child('filter', files.glacierCsv, 'holiday', 'jpg', 'size>1GiB', '/img_\\d{3}5\\.jpg/', 'photos size>100MB -jpg or created<2013', 'desc:backup', 'id:AB', 'hash:abc', 'photos', '/Ähre/c', '/^photos\\/20(1[0-5])/');
 console.log(`search index (lower-cased paths/descriptions, built on the first text filter or name sort): ${filters.indexMs} ms`);
 console.log('(desc: builds its own lower-cased raw description column on first use: that is in its first run)');
 console.log(`filter over ${filters.rows.toLocaleString('en')} rows (median of 5, first run in brackets; peak RSS of that process ${filters.maxRssMB} MB):`);
