@@ -358,14 +358,14 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 		case 'size': {
 			const {op, value} = node;
 			const sizes = store.sizes;
-			for (let i = 0; i < n; i++) mask[i] = compare(sizes[i], op, value) ? 1 : 0;
+			compareInto(sizes, op, value, mask, n);
 			return mask;
 		}
 
 		case 'created': {
 			const {op, from, to} = node;
 			const created = store.created;
-			for (let i = 0; i < n; i++) mask[i] = inPeriod(created[i], op, from, to) ? 1 : 0;
+			periodInto(created, op, from, to, mask, n);
 			return mask;
 		}
 
@@ -396,7 +396,7 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 
 		case 'not': {
 			const inner = evaluateNode(node.node, store, candidates);
-			for (let i = 0; i < n; i++) mask[i] = inner[i] ^ 1;
+			invertInto(inner, mask, n);
 			return mask;
 		}
 
@@ -405,7 +405,7 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 			let current = candidates;
 			for (const child of [...node.nodes].sort((x, y) => cost(x) - cost(y))) {
 				const result = evaluateNode(child, store, current);
-				if (current !== undefined) for (let i = 0; i < n; i++) result[i] &= current[i];
+				if (current !== undefined) andInto(result, current, n);
 				current = result;
 			}
 
@@ -419,12 +419,11 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 				let within = candidates;
 				if (!first && cost(child) >= costText) {
 					within = new Uint8Array(n);
-					for (let i = 0; i < n; i++) within[i] = (candidates === undefined ? 1 : candidates[i]) & (mask[i] ^ 1);
+					unmatchedInto(candidates, mask, within, n);
 				}
 
 				const result = evaluateNode(child, store, within);
-				if (within === candidates) for (let i = 0; i < n; i++) mask[i] |= result[i];
-				else for (let i = 0; i < n; i++) mask[i] |= result[i] & within![i];
+				orInto(mask, result, within === candidates ? undefined : within, n);
 				first = false;
 			}
 
@@ -434,6 +433,45 @@ function evaluateNode(node: FilterNode, store: InventoryStore, candidates?: Uint
 }
 
 const costText = 3;
+
+// Small loops in functions of their own, so that each is optimised on its own.
+function compareInto(values: Float64Array, op: Op, target: number, mask: Uint8Array, n: number): void {
+	switch (op) {
+		case '>': for (let i = 0; i < n; i++) mask[i] = values[i] > target ? 1 : 0; break;
+		case '>=': for (let i = 0; i < n; i++) mask[i] = values[i] >= target ? 1 : 0; break;
+		case '<': for (let i = 0; i < n; i++) mask[i] = values[i] < target ? 1 : 0; break;
+		case '<=': for (let i = 0; i < n; i++) mask[i] = values[i] <= target ? 1 : 0; break;
+		case '=': for (let i = 0; i < n; i++) mask[i] = values[i] === target ? 1 : 0; break;
+	}
+}
+
+function periodInto(values: Float64Array, op: Op, from: number, to: number, mask: Uint8Array, n: number): void {
+	switch (op) {
+		case '>': for (let i = 0; i < n; i++) mask[i] = values[i] >= to ? 1 : 0; break;
+		case '>=': for (let i = 0; i < n; i++) mask[i] = values[i] >= from ? 1 : 0; break;
+		case '<': for (let i = 0; i < n; i++) mask[i] = values[i] < from ? 1 : 0; break;
+		case '<=': for (let i = 0; i < n; i++) mask[i] = values[i] < to ? 1 : 0; break;
+		case '=': for (let i = 0; i < n; i++) mask[i] = values[i] >= from && values[i] < to ? 1 : 0; break;
+	}
+}
+
+function invertInto(inner: Uint8Array, mask: Uint8Array, n: number): void {
+	for (let i = 0; i < n; i++) mask[i] = inner[i] ^ 1;
+}
+
+function andInto(result: Uint8Array, current: Uint8Array, n: number): void {
+	for (let i = 0; i < n; i++) result[i] &= current[i];
+}
+
+function orInto(mask: Uint8Array, result: Uint8Array, within: Uint8Array | undefined, n: number): void {
+	if (within === undefined) for (let i = 0; i < n; i++) mask[i] |= result[i];
+	else for (let i = 0; i < n; i++) mask[i] |= result[i] & within[i];
+}
+
+function unmatchedInto(candidates: Uint8Array | undefined, mask: Uint8Array, within: Uint8Array, n: number): void {
+	if (candidates === undefined) for (let i = 0; i < n; i++) within[i] = mask[i] ^ 1;
+	else for (let i = 0; i < n; i++) within[i] = candidates[i] & (mask[i] ^ 1);
+}
 
 /** Rough relative cost of evaluating a node over all rows. */
 function cost(node: FilterNode): number {
