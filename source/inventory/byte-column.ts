@@ -53,15 +53,7 @@ export class ByteColumn {
 		const length = stop - start;
 		if (this.count === this.ends.length) this.growEnds(this.count + 1);
 		if (length > 0) {
-			let page = this.current;
-			if (page === undefined || page.base + page.buffer.length - this.end < length) {
-				const base = Math.ceil(this.end / pageSize) * pageSize;
-				page = {buffer: Buffer.allocUnsafeSlow(Math.max(pageSize, length)), base, used: 0};
-				for (let slot = base / pageSize; slot < (base + page.buffer.length) / pageSize; slot++) this.slots[slot] = page;
-				this.pages.push(page);
-				this.current = page;
-				this.end = base;
-			}
+			const page = this.pageWithRoom(length);
 
 			if (length < 512) {
 				const target = page.buffer;
@@ -78,21 +70,26 @@ export class ByteColumn {
 		this.ends[this.count++] = this.end;
 	}
 
+	/** The current page when it has room for length more bytes, else a new one (rows never span pages). */
+	private pageWithRoom(length: number): Page {
+		const page = this.current;
+		if (page !== undefined && page.base + page.buffer.length - this.end >= length) return page;
+		const base = Math.ceil(this.end / pageSize) * pageSize;
+		const fresh = {buffer: Buffer.allocUnsafeSlow(Math.max(pageSize, length)), base, used: 0};
+		for (let slot = base / pageSize; slot < (base + fresh.buffer.length) / pageSize; slot++) this.slots[slot] = fresh;
+		this.pages.push(fresh);
+		this.current = fresh;
+		this.end = base;
+		return fresh;
+	}
+
 	/**
 	 * Room for the next row's bytes, up to length of them, to write in place:
 	 * write into buffer[start..start + length), then commit() how many were
 	 * written (or push() instead to give up). Saves a copy for rows made byte by byte.
 	 */
 	reserve(length: number): Location {
-		let page = this.current;
-		if (page === undefined || page.base + page.buffer.length - this.end < length) {
-			const base = Math.ceil(this.end / pageSize) * pageSize;
-			page = {buffer: Buffer.allocUnsafeSlow(Math.max(pageSize, length)), base, used: 0};
-			for (let slot = base / pageSize; slot < (base + page.buffer.length) / pageSize; slot++) this.slots[slot] = page;
-			this.pages.push(page);
-			this.current = page;
-			this.end = base;
-		}
+		const page = this.pageWithRoom(length);
 
 		const location = sharedLocation;
 		location.buffer = page.buffer;
