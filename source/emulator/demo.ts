@@ -137,7 +137,7 @@ export function loadDemo(store: Store): void {
 		const archiveId = photos[Math.floor(next() * photos.length)];
 		const inProgress = i % 20 === 7;
 		const completedAt = inProgress ? now + ((1 + i) * 7 * minute) : now - Math.round((0.5 + (next() * 20)) * hour);
-		add('photos-2014', `photo-${i}`, {type: 'archive-retrieval', archiveId, tier: i % 3 === 0 ? 'Bulk' : 'Standard', status: inProgress ? 'InProgress' : 'Succeeded', createdAt: at(completedAt - (5 * hour)), completedAt: at(completedAt), description: `photo retrieval ${i + 1} of 62${inProgress ? ' (in progress)' : ''}`});
+		add('photos-2014', `photo-${i}`, {type: 'archive-retrieval', archiveId, tier: i % 3 === 0 ? 'Bulk' : 'Standard', status: inProgress ? 'InProgress' : 'Succeeded', createdAt: at(Math.min(completedAt - (5 * hour), now - ((15 + i) * minute))), completedAt: at(completedAt), description: `photo retrieval ${i + 1} of 62${inProgress ? ' (in progress)' : ''}`});
 	}
 
 	add('photos-2014', 'inventory', {type: 'inventory-retrieval', format: 'JSON', completedAt: at(now - (3 * hour)), createdAt: at(now - (7 * hour)), description: 'Succeeded: inventory in JSON of 2,400 archives'});

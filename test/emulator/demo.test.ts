@@ -50,6 +50,18 @@ describe('demo data', () => {
 		expect(summary['photos-2014'].archives).toBeGreaterThan(2000);
 	});
 
+	it('never dates a job in the future: created before now, completed after created', async () => {
+		const names = e.summary().map(v => v.vault);
+		for (const name of names) {
+			// eslint-disable-next-line no-await-in-loop
+			for (const job of await jobs(name)) {
+				const created = Date.parse(job.CreationDate!);
+				expect(created, `${name}: ${job.JobDescription}`).toBeLessThanOrEqual(time.now());
+				if (job.CompletionDate) expect(Date.parse(job.CompletionDate)).toBeGreaterThanOrEqual(created);
+			}
+		}
+	});
+
 	it('lists at once, before any hash is computed: a job whose hashes are not ready yet is InProgress, then Succeeds', async () => {
 		// Nothing was hashed yet (no warm-up): the first ListJobs must not wait for the 300 MiB archive.
 		const first = await jobs('backups-mixed');
