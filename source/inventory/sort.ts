@@ -325,6 +325,30 @@ function prefixNumber(buffer: Uint8Array, start: number, end: number): number {
 	return value;
 }
 
+/**
+ * Rows sorted by a numeric column (e.g. store.modified) with the stable
+ * radix sort; rows whose key is NaN (none known) go last in either
+ * direction, in their input order.
+ */
+export function sortRowsByKeys(rows: Uint32Array, keys: Float64Array, descending = false): Uint32Array {
+	const n = rows.length;
+	let known = 0;
+	for (let k = 0; k < n; k++) if (!Number.isNaN(keys[rows[k]])) known++;
+	if (known === n) return sortByNumbers(rows, keys, descending);
+	const withKey = new Uint32Array(known);
+	const sorted = new Uint32Array(n);
+	let a = 0;
+	let b = known;
+	for (let k = 0; k < n; k++) {
+		const i = rows[k];
+		if (Number.isNaN(keys[i])) sorted[b++] = i;
+		else withKey[a++] = i;
+	}
+
+	sorted.set(sortByNumbers(withKey, keys, descending));
+	return sorted;
+}
+
 /** Rows sorted by spec; equal keys keep their input order (view() gives file order). */
 export function sortRows(store: InventoryStore, rows: Uint32Array, spec: SortSpec): Uint32Array {
 	const descending = spec.descending === true;
