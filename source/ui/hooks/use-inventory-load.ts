@@ -20,7 +20,13 @@ export type InventoryLoad = {
 	/** Load again (e.g. skipping malformed records). */
 	reload(options?: {skipBad?: boolean}): void;
 	skipBad: boolean;
+	/** True once the loaded store's search index is built (in the background, in steps, right after loading). */
+	searchReady: boolean;
 };
+
+/** Rows per background step: about 20 ms each at 1 M rows (see test/bench/inventory-ui.bench.mjs). */
+export const searchStepRows = 32_768;
+export const modifiedStepRows = 8192;
 
 /**
  * Loads an inventory into a row store: a file, or an inventory job's output
@@ -34,6 +40,7 @@ export function useInventoryLoad(spec: InventorySpec): InventoryLoad {
 	const [state, setState] = useState<{result?: LoadResult; loading: boolean; error?: string; malformed: boolean}>({loading: true, malformed: false});
 	const [progress, setProgress] = useState<LoadProgress>({bytes: 0, rows: 0});
 	const latest = useRef<LoadProgress>({bytes: 0, rows: 0});
+	const [indexed, setIndexed] = useState<LoadResult['store']>();
 
 	useEffect(() => {
 		const controller = new AbortController();
@@ -71,6 +78,11 @@ export function useInventoryLoad(spec: InventorySpec): InventoryLoad {
 			if (controller.signal.aborted) return;
 			setProgress(latest.current);
 			setState({result, loading: false, malformed: false});
+			// In the background: the search index (so the first filter does not wait), then the modified times (for sorting).
+			await result.store.prepareSearchInSteps(searchStepRows, controller.signal);
+			if (controller.signal.aborted) return;
+			setIndexed(result.store);
+			await result.store.buildModifiedInSteps(modifiedStepRows, controller.signal);
 		})().catch((error: unknown) => {
 			if (controller.signal.aborted) return;
 			const message = error instanceof ThawError ? error.message : (error instanceof Error ? error.message : String(error));
@@ -91,5 +103,7 @@ export function useInventoryLoad(spec: InventorySpec): InventoryLoad {
 		setGeneration(g => g + 1);
 	}, []);
 
-	return {...state, progress, reload, skipBad};
+	const store = state.result?.store;
+	const searchReady = store !== undefined && (indexed === store || store.searchIndexBuilt);
+	return {...state, progress, reload, skipBad, searchReady};
 }

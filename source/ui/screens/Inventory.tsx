@@ -5,6 +5,7 @@ import {useEffect, useMemo, useRef, useState} from 'react';
 import {ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import {humanSize} from '../../inventory/export.js';
+import type {InventoryStore} from '../../inventory/store.js';
 import {parseFilter} from '../../inventory/filter.js';
 import {ArchiveDetails} from '../components/ArchiveDetails.js';
 import {Confirm, confirmHeight} from '../components/Confirm.js';
@@ -21,7 +22,7 @@ import {useListState} from '../hooks/use-list-state.js';
 import {inventoryColumns, type SortKey} from '../inventory/columns.js';
 import {ExportExistsError, exportRows, type ExportFormat} from '../inventory/export-file.js';
 import {Marks} from '../inventory/marks.js';
-import {applyMask, sortedOrder} from '../inventory/view.js';
+import {applyFilter, applyMask, deferral, needsSearchIndex, sortedOrder, type AppliedFilter} from '../inventory/view.js';
 import {commandFor, hint} from '../keymap.js';
 import type {InventorySpec} from '../routes.js';
 import {fit} from '../text.js';
@@ -29,6 +30,7 @@ import {fit} from '../text.js';
 export type InventoryProps = {width: number; height: number; active: boolean; spec: InventorySpec};
 
 type Tone = 'normal' | 'warn' | 'error';
+type Order = {store: InventoryStore; key?: SortKey; descending: boolean; rows: Uint32Array};
 type ExportDialog = {which: 'marked' | 'shown'; format: ExportFormat; file: string; focus: number; error?: string; busy?: boolean; exists?: string};
 
 export function inventoryTitle(spec: InventorySpec): string {
@@ -105,13 +107,42 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	}, [filter.text]);
 	if (parsed.filter) lastGood.current = filter.text;
 	const applied = parsed.filter ? filter.text : lastGood.current;
-	const mask = useMemo(() => {
-		if (!store || applied.trim() === '') return undefined;
-		const f = parseFilter(applied);
-		return f.matchesAll ? undefined : f.evaluate(store);
-	}, [store, applied]);
-	const order = useMemo(() => (store ? sortedOrder(store, sort.key, sort.descending) : new Uint32Array(0)), [store, sort]);
+	// Big inventories: text filters wait for the background search index, sorts run after a "sorting…" frame.
+	const big = store !== undefined && store.length >= deferral.rows;
+	const searchReady = load.searchReady;
+	const appliedFilter = useMemo(() => parseFilter(applied), [applied]);
+	const waitingForIndex = big && !searchReady && needsSearchIndex(appliedFilter.node);
+	const lastFiltered = useRef<AppliedFilter>(undefined);
+	const filtered = useMemo(() => {
+		if (!store) return undefined;
+		const previous = lastFiltered.current?.store === store ? lastFiltered.current : undefined;
+		// Typing a longer word or another term only looks at the rows still shown.
+		return waitingForIndex ? previous : applyFilter(store, appliedFilter, previous);
+	}, [store, appliedFilter, waitingForIndex]);
+	lastFiltered.current = filtered;
+	const mask = filtered?.mask;
+	const filterPending = waitingForIndex;
+
+	const [sorted, setSorted] = useState<Order>();
+	const sortNow = !big || sort.key === undefined;
+	const syncOrder = useMemo(() => (store && sortNow ? {store, key: sort.key, descending: sort.descending, rows: sortedOrder(store, sort.key, sort.descending)} : undefined), [store, sort, sortNow]);
+	const sortDone = syncOrder !== undefined || (sorted?.store === store && sorted?.key === sort.key && sorted?.descending === sort.descending);
+	const sortWaitsForIndex = !sortDone && sort.key === 'description' && !searchReady;
+	useEffect(() => {
+		if (!store || sortDone || sortWaitsForIndex) return;
+		const {key, descending} = sort;
+		const timer = setTimeout(() => {
+			setSorted({store, key, descending, rows: sortedOrder(store, key, descending)});
+		}, Math.max(services.frameMs, deferral.delayMs, 20));
+		return () => {
+			clearTimeout(timer);
+		};
+	}, [store, sort, sortDone, sortWaitsForIndex]);
+	const fileOrder = useMemo(() => (store ? sortedOrder(store, undefined, false) : new Uint32Array(0)), [store]);
+	const shownOrder: {key?: SortKey; descending: boolean; rows: Uint32Array} = syncOrder ?? (sorted?.store === store && sorted ? sorted : {descending: false, rows: fileOrder});
+	const order = shownOrder.rows;
 	const view = useMemo(() => applyMask(order, mask), [order, mask]);
+	const busy = !store ? undefined : filterPending || sortWaitsForIndex ? 'indexing…' : (sortDone ? undefined : 'sorting…');
 	const marks = useMemo(() => (store ? new Marks(store.sizes, store.length) : undefined), [store]);
 
 	const tableHeight = Math.max(2, height - 4 - (mode === 'export' ? (dialog?.exists ? confirmHeight(1) : 5) : 0));
@@ -310,7 +341,8 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	else info = {text: `${load.result ? `${load.result.format === 'glacier-csv' ? 'Glacier CSV' : load.result.format.toUpperCase()} ` : ''}from ${from}. / filters: size>1GiB created<2015 -tmp`, tone: 'normal'};
 
 	let third: {text: string; tone: Tone};
-	if (parsed.error && filter.text) third = {text: `${parsed.error} (showing '${inert(lastGood.current)}')`, tone: 'error'};
+	if (busy) third = {text: `${busy}${filterPending ? ` (the filter '${inert(applied)}' applies when it is done)` : ''}`, tone: 'warn'};
+	else if (parsed.error && filter.text) third = {text: `${parsed.error} (showing '${inert(lastGood.current)}')`, tone: 'error'};
 	else if (notice) third = notice;
 	else if (load.error) third = {text: load.malformed ? 'b loads again skipping malformed records (they are counted)  r tries again  Esc back' : 'r tries again  Esc back', tone: 'normal'};
 	else if (store && current !== undefined) {
@@ -330,7 +362,7 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 			{mode === 'details' && store && current !== undefined
 				? <ArchiveDetails row={store.get(current)} position={state.cursor} count={view.length} marked={marks?.has(current) === true} width={width} height={tableHeight} />
 				: (store
-					? <InventoryTable store={store} view={view} columns={columns} width={width} height={tableHeight} cursor={state.cursor} offset={state.offset} marks={marks} sortKey={sort.key} sortDescending={sort.descending} empty={empty} />
+					? <InventoryTable store={store} view={view} columns={columns} width={width} height={tableHeight} cursor={state.cursor} offset={state.offset} marks={marks} sortKey={shownOrder.key} sortDescending={shownOrder.descending} empty={empty} />
 					: <Box flexDirection="column" width={width} height={tableHeight}><Line width={width} color="gray">{empty}</Line></Box>)}
 			{mode === 'export' && dialog && !dialog.exists
 				? (
