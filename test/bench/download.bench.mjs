@@ -33,6 +33,8 @@ import {parseArgs} from 'node:util';
 
 const build = new URL('../../build/', import.meta.url);
 const cli = new URL('cli.js', build).pathname;
+// Run thaw exactly as the installed `thaw` command runs: with the node flags of its shebang line.
+const shebangFlags = (readFileSync(cli, 'utf8').split('\n', 1)[0].match(/^#!\S*env\s+(?:-S\s+)?node\s*(.*)$/)?.[1] ?? '').split(/\s+/).filter(Boolean);
 const self = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
 const {values} = parseArgs({options: {
@@ -141,7 +143,7 @@ async function serve(bytes) {
 }
 
 function thawArgs(url, jobId, file) {
-	return [cli, 'get-job-output', '--endpoint-url', url, '--account-id', '-', '--vault-name', 'bench', '--job-id', jobId, '--concurrency', concurrency, '--quiet', '--overwrite', file];
+	return [...shebangFlags, cli, 'get-job-output', '--endpoint-url', url, '--account-id', '-', '--vault-name', 'bench', '--job-id', jobId, '--concurrency', concurrency, '--quiet', '--overwrite', file];
 }
 
 function awsArgs(url, jobId, file) {
@@ -259,5 +261,5 @@ rmSync(dir, {recursive: true, force: true});
 console.log('\nrepeat:');
 console.log(`  npx tsc -p tsconfig.json && node test/bench/download.bench.mjs --size ${size / MiB} --rounds ${rounds} --capped-rounds ${cappedRounds} --stream-mibps ${capMiBps} --concurrency ${concurrency}${values.big ? ' --big' : ''}${values['no-loop'] ? ' --no-loop' : ''}`);
 console.log(`  one run by hand: node test/bench/download.bench.mjs --serve --size ${size / MiB}   (prints {url, jobId}; type 'cap ${capMiBps * MiB}' to cap), then`);
-console.log(`    node build/cli.js ${thawArgs('URL', 'JOB', 'OUT').slice(1).join(' ')}`);
+console.log(`    build/cli.js ${thawArgs('URL', 'JOB', 'OUT').slice(shebangFlags.length + 1).join(' ')}   (node ${shebangFlags.join(' ')} build/cli.js ...)`);
 console.log(`    aws ${awsArgs('URL', 'JOB', 'OUT').join(' ')}   (with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_DEFAULT_REGION set to anything)`);
