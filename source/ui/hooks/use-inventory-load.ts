@@ -25,7 +25,7 @@ export type InventoryLoad = {
 };
 
 /** Rows per background step: about 20 ms each at 1 M rows (see test/bench/inventory-ui.bench.mjs). */
-export const searchStepRows = 32_768;
+export const searchStepRows = 16_384;
 export const modifiedStepRows = 8192;
 
 /**
