@@ -12,7 +12,7 @@
  */
 import {readFileSync} from 'node:fs';
 import process from 'node:process';
-import {ExitCode, ThawError} from './source/errors.js';
+import {describeFailure, ExitCode} from './source/errors.js';
 import {inert} from './source/inert.js';
 
 type Command = {
@@ -84,22 +84,11 @@ async function main(argv: string[]): Promise<number> {
 
 const debug = process.argv.includes('--debug');
 
-function printStack(error: unknown): void {
-	const text = error instanceof Error ? error.stack ?? error.message : String(error);
-	for (const line of text.split('\n')) process.stderr.write(`${inert(line)}\n`);
-}
-
 try {
 	process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-	if (error instanceof ThawError) {
-		process.stderr.write(`thaw: ${inert(error.message)}\n`);
-		if (debug && error.cause) printStack(error.cause);
-		process.exitCode = error.exitCode;
-	} else {
-		const message = error instanceof Error ? error.message : String(error);
-		process.stderr.write(`thaw: unexpected error: ${inert(message)}${debug ? '' : ' (run again with --debug for details)'}\n`);
-		if (debug) printStack(error);
-		process.exitCode = ExitCode.unexpected;
-	}
+	// One place says what is printed: redacted (no credentials, even with --debug) and inert.
+	const failure = describeFailure(error, debug);
+	process.stderr.write(failure.text);
+	process.exitCode = failure.exitCode;
 }

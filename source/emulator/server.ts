@@ -7,6 +7,7 @@
 import {createHash, randomBytes} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {inert} from '../inert.js';
+import {redact} from '../redact.js';
 import {parseRangeHeader} from './alignment.js';
 import {ContentReader} from './content.js';
 import {faultRuleToJson, normalizeFaultRule, type FaultSet} from './faults.js';
@@ -139,7 +140,7 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 				const complete = res.writableFinished ? '' : ' (connection closed early)';
 				const bytes = bodyBytes === 0 && res.writableFinished ? Number(res.getHeader('content-length') ?? 0) : bodyBytes;
 				const line = `${method} ${url.pathname}${url.search}${range === undefined ? '' : ` Range: ${range}`} -> ${res.statusCode} ${bytes} B ${Date.now() - started} ms${faultNames.length > 0 ? ` [fault: ${faultNames.join(', ')}]` : ''}${complete}`;
-				context.log(inert(line));
+				context.log(inert(redact(line)));
 			}
 		});
 
@@ -163,6 +164,12 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 
 			const taken = faults.take(r.op, r.jobId, range);
 			faultNames = taken.map(rule => rule.kind);
+			if (taken.some(rule => rule.kind === 'html-500')) {
+				sendHtml500(res);
+				return;
+			}
+
+			if (taken.some(rule => rule.kind === 'bad-signature')) throw signatureMismatch(req, method, url);
 			for (const rule of taken) {
 				const error = faultErrors[rule.kind]?.();
 				if (error) throw error;
@@ -170,7 +177,7 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 
 			switch (r.op) {
 				case 'ListVaults': {
-					await jsonBody(res, 200, listVaults(store, url), taken);
+					await jsonBody(res, 200, listVaults(store, url, taken), taken);
 					break;
 				}
 
@@ -180,7 +187,7 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 				}
 
 				case 'ListJobs': {
-					await jsonBody(res, 200, await listJobs(store, r.vault!, url), taken);
+					await jsonBody(res, 200, await listJobs(store, r.vault!, url, taken), taken);
 					break;
 				}
 
@@ -248,7 +255,30 @@ function createVault(res: ServerResponse, store: Store, name: string): void {
 	res.end();
 }
 
-function listVaults(store: Store, url: URL): Record<string, unknown> {
+/** What a load balancer or proxy in front of the service answers when it fails: HTML, not JSON. */
+function sendHtml500(res: ServerResponse): void {
+	const html = Buffer.from('<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n</body>\r\n</html>\r\n');
+	res.writeHead(500, {'Content-Type': 'text/html', 'Content-Length': String(html.length)});
+	res.end(html);
+}
+
+/**
+ * AWS's answer to a bad signature quotes the canonical request it computed,
+ * x-amz-security-token line and all; the Authorization header is quoted too,
+ * as some proxies echo it. This is what thaw must never print.
+ */
+function signatureMismatch(req: IncomingMessage, method: string, url: URL): GlacierError {
+	const authorization = headerText(req.headers.authorization) ?? '';
+	const signed = /SignedHeaders=([^,\s]+)/.exec(authorization)?.[1]?.split(';') ?? ['host', 'x-amz-date'];
+	if (req.headers['x-amz-security-token'] !== undefined && !signed.includes('x-amz-security-token')) signed.push('x-amz-security-token');
+	const canonical = [method, url.pathname, url.search.slice(1), ...signed.map(name => `${name}:${(headerText(req.headers[name]) ?? '').trim()}`), '', signed.join(';'), headerText(req.headers['x-amz-content-sha256']) ?? createHash('sha256').digest('hex')].join('\n');
+	const date = headerText(req.headers['x-amz-date']) ?? '';
+	const scope = /Credential=[^/]+\/([^,\s]+)/.exec(authorization)?.[1] ?? '';
+	const stringToSign = ['AWS4-HMAC-SHA256', date, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+	return new GlacierError(403, 'InvalidSignatureException', `The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n\nAuthorization: ${authorization}`);
+}
+
+function listVaults(store: Store, url: URL, taken: readonly FaultRule[]): Record<string, unknown> {
 	const limit = parseLimit(url.searchParams.get('limit'), 1000) ?? 10;
 	const vaults = [...store.vaults.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	const marker = url.searchParams.get('marker');
@@ -260,10 +290,11 @@ function listVaults(store: Store, url: URL): Record<string, unknown> {
 
 	const page = vaults.slice(start, start + limit);
 	const next = vaults[start + limit];
+	if (taken.some(rule => rule.kind === 'repeat-marker') && vaults.length > 0) return {Marker: marker ?? store.vaultArn(next ?? vaults[0]), VaultList: page.map(v => store.describeVault(v))};
 	return {Marker: next ? store.vaultArn(next) : null, VaultList: page.map(v => store.describeVault(v))};
 }
 
-async function listJobs(store: Store, vaultName: string, url: URL): Promise<Record<string, unknown>> {
+async function listJobs(store: Store, vaultName: string, url: URL, taken: readonly FaultRule[]): Promise<Record<string, unknown>> {
 	const vault = store.vault(vaultName);
 	const limit = parseLimit(url.searchParams.get('limit'), 1000) ?? 50;
 	const completed = url.searchParams.get('completed');
@@ -285,6 +316,7 @@ async function listJobs(store: Store, vaultName: string, url: URL): Promise<Reco
 
 	const page = jobs.slice(0, limit);
 	for (const job of page) kick(job);
+	if (taken.some(rule => rule.kind === 'repeat-marker') && jobs.length > 0) return {JobList: page.map(job => store.describeJob(job)), Marker: marker ?? (jobs[limit] ?? jobs[0]).id};
 	return {JobList: page.map(job => store.describeJob(job)), Marker: jobs[limit]?.id ?? null};
 }
 

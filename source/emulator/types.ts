@@ -12,9 +12,12 @@ export type FaultKind =
 	| 'stall' // send `afterBytes` bytes then stop sending for `stallMs` (default: until the client gives up / closes)
 	| 'ignore-range' // answer 200 with the whole output, ignoring Range
 	| 'wrong-hash' // send a wrong x-amz-sha256-tree-hash header (body correct)
-	| 'bandwidth'; // cap the body rate to `bytesPerSecond`
+	| 'bandwidth' // cap the body rate to `bytesPerSecond`
+	| 'repeat-marker' // ListVaults/ListJobs: answer every page with the marker it was asked for (the first page's next one), forever
+	| 'html-500' // 500 with an HTML body, as a load balancer in front of the service answers
+	| 'bad-signature'; // 403 InvalidSignatureException quoting the canonical request (x-amz-security-token included) and the Authorization header
 
-export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth'];
+export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth', 'repeat-marker', 'html-500', 'bad-signature'];
 
 export type OperationName = 'GetJobOutput' | 'DescribeJob' | 'ListJobs' | 'ListVaults' | 'DescribeVault' | 'InitiateJob';
 

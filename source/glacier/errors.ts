@@ -1,10 +1,11 @@
 /**
  * Turning what the SDK, the network and Glacier say into one line a person
  * can act on, with the right exit code. Server text is untrusted: it is made
- * inert, and anything that looks like an access key is redacted.
+ * inert, and anything credential-like is redacted (source/redact.ts).
  */
 import {ExitCode, ThawError} from '../errors.js';
-import {inert} from '../inert.js';
+import {cutInert, inert} from '../inert.js';
+import {redact} from '../redact.js';
 import type {Connection} from './client.js';
 
 export type ErrorContext = {
@@ -22,12 +23,48 @@ type SdkError = Error & {
 	$retryable?: unknown;
 };
 
-const accessKey = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{12,}\b/g;
-const signature = /(Signature=)[0-9a-f]{64}/gi;
+/** How long a server's message may get in thaw's one-line errors. */
+const maxMessage = 400;
 
-/** Strip anything credential-like from a message, then make it inert. */
+/**
+ * Strip anything credential-like from a message (see redact.ts), fold it onto
+ * one line, make it inert, and cut it to 400 characters: after escaping, so
+ * the cut never falls inside an escape.
+ */
 export function scrub(message: string): string {
-	return inert(message.replace(accessKey, '[redacted key]').replace(signature, '$1[redacted]')).slice(0, 400);
+	return cutInert(inert(redact(message).replace(/\s*[\r\n]+\s*/g, ' ').trim()), maxMessage);
+}
+
+/**
+ * What an SDK error says, scrubbed. When the body could not be parsed (a
+ * proxy's or load balancer's HTML page), the SDK's own words are a
+ * SyntaxError about JSON and "Deserialization error": say what happened.
+ * A signature mismatch quotes the canonical request after its first
+ * paragraph: only the first paragraph is kept (--debug shows the rest,
+ * redacted).
+ */
+export function errorText(error: unknown): string {
+	const e = error as SdkError | undefined;
+	const text = e?.message ?? String(error);
+	if (isNonJsonBody(error)) {
+		const status = httpStatus(error);
+		const type = contentType(error);
+		return `the service answered ${status === undefined ? 'with' : `HTTP ${status} with`} a non-JSON body${type ? ` (${scrub(type)})` : ''}`;
+	}
+
+	if (/InvalidSignature|SignatureDoesNotMatch/.test(errorName(error))) return scrub(text.split(/\n\s*\n/)[0]!);
+	return scrub(text);
+}
+
+function isNonJsonBody(error: unknown): boolean {
+	const e = error as SdkError | undefined;
+	return e?.name === 'SyntaxError' && /Deserialization error/i.test(e.message);
+}
+
+function contentType(error: unknown): string | undefined {
+	const headers = (error as {$response?: {headers?: Record<string, string | undefined>}} | undefined)?.$response?.headers;
+	const value = headers?.['content-type'] ?? headers?.['Content-Type'];
+	return typeof value === 'string' ? value.split(';')[0]!.trim() : undefined;
 }
 
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
@@ -70,7 +107,7 @@ export function toThawError(error: unknown, context: ErrorContext): ThawError {
 	if (error instanceof ThawError) return error;
 	const e = error as SdkError;
 	const name = errorName(error);
-	const message = scrub(e?.message ?? String(error));
+	const message = errorText(error);
 	const cause = {cause: error};
 
 	if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
@@ -121,9 +158,10 @@ export function toThawError(error: unknown, context: ErrorContext): ThawError {
 	}
 
 	if (isRetryable(error)) {
-		return new ThawError(`Glacier kept failing to ${context.what} (${name || 'error'}: ${message}); try again later`, ExitCode.service, cause);
+		return new ThawError(`Glacier kept failing to ${context.what} (${isNonJsonBody(error) ? '' : `${name || 'error'}: `}${message}); try again later`, ExitCode.service, cause);
 	}
 
 	const status = httpStatus(error);
+	if (isNonJsonBody(error)) return new ThawError(`could not ${context.what} for ${where(context)}: ${message}`, status ? ExitCode.service : ExitCode.unexpected, cause);
 	return new ThawError(`could not ${context.what} for ${where(context)}: ${name ? `${name}: ` : ''}${message}${status ? ` (HTTP ${status})` : ''}`, status ? ExitCode.service : ExitCode.unexpected, cause);
 }

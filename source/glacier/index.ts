@@ -1,3 +1,3 @@
 export {connect, validateEndpoint, type Connection, type ConnectionOptions} from './client.js';
 export {describeJob, describeVault, getJobOutput, initiateJob, jobPages, listJobs, listVaults, vaultPages, type Job, type JobFilter, type NewJob, type Vault} from './api.js';
-export {errorName, httpStatus, isNetworkError, isRetryable, scrub, toThawError, type ErrorContext} from './errors.js';
+export {errorName, errorText, httpStatus, isNetworkError, isRetryable, scrub, toThawError, type ErrorContext} from './errors.js';

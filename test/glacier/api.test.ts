@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startEmulator, type Emulator} from '../../source/emulator/index.js';
-import {connect, describeJob, initiateJob, listJobs, listVaults, toThawError, type Connection} from '../../source/glacier/index.js';
+import {connect, describeJob, initiateJob, listJobs, listVaults, scrub, toThawError, type Connection} from '../../source/glacier/index.js';
 import {ExitCode, ThawError} from '../../source/errors.js';
 
 let emulator: Emulator;
@@ -82,5 +82,33 @@ describe('glacier wrapper against the emulator', () => {
 		expect(error.message).not.toContain('9257c16da6b25a715ce900a5b45b03da0447acf430195dcb540091b12966f2a2');
 		expect(error.message).not.toContain('\u001B');
 		expect(error.exitCode).toBe(ExitCode.service);
+	});
+
+	it('reports an HTML 500 as what it is, not as a JSON SyntaxError (issue 8 §13)', async () => {
+		emulator.faults.add({kind: 'html-500', op: 'ListVaults', times: Number.POSITIVE_INFINITY});
+		try {
+			const error = await listVaults(connection).catch((error_: unknown) => error_);
+			expect(error).toBeInstanceOf(ThawError);
+			expect((error as ThawError).exitCode).toBe(ExitCode.service);
+			expect((error as ThawError).message).toBe('Glacier kept failing to list vaults (the service answered HTTP 500 with a non-JSON body (text/html)); try again later');
+		} finally {
+			emulator.faults.clear();
+		}
+	});
+
+	it('cuts long server text after escaping it, never inside an escape (issue 8 §13)', () => {
+		for (let pad = 390; pad <= 400; pad++) {
+			const text = scrub(`${'a'.repeat(pad)}\u001B[2J\u202E and more text after it`);
+			expect(text.length).toBeLessThanOrEqual(400);
+			// Whatever is left of the escapes is whole: every backslash starts \x1b or \u202e.
+			for (const match of text.matchAll(/\\/g)) expect(text.slice(match.index)).toMatch(/^\\(?:x1b|u202e)/);
+			expect(text.endsWith('…')).toBe(true);
+			expect(text).not.toContain('\u001B');
+		}
+
+		// A cut never splits a surrogate pair either.
+		const emoji = scrub(`${'a'.repeat(398)}\u{1F600}\u{1F600}`);
+		expect(emoji.endsWith('…')).toBe(true);
+		expect(/[\uD800-\uDBFF]…$/.test(emoji)).toBe(false);
 	});
 });
