@@ -6,7 +6,7 @@
  * the clock at start. Everything is deterministic: same IDs, same bytes.
  */
 import {MiB} from '../engine/tree-hash.js';
-import type {Store} from './store.js';
+import type {EmulatorState} from './state.js';
 import type {JobSpec} from './types.js';
 
 const hour = 60 * 60 * 1000;
@@ -67,7 +67,7 @@ export const demoVaultNotes: Record<string, string> = {
 	'documents-2013': 'an inventory retrieval still in progress',
 };
 
-export function loadDemo(store: Store): void {
+export function loadDemo(store: EmulatorState): void {
 	const now = store.now;
 	const next = random(2014);
 	const date = (iso: string): number => Date.parse(iso);

@@ -16,10 +16,13 @@ import {demoVaultNotes, loadDemo} from './demo.js';
 import {FaultSet} from './faults.js';
 import {LeafHashes} from './hashes.js';
 import {createHandler} from './server.js';
-import {Store} from './store.js';
-import type {Emulator, EmulatorOptions, RequestRecord} from './types.js';
+import {EmulatedClock, glacierTierDelayMs, TokenBucket} from './clock.js';
+import {EmulatorState} from './state.js';
+import type {Emulator, EmulatorOptions, RequestRecord, Tier} from './types.js';
 
-export type {ArchiveSpec, Emulator, EmulatorOptions, FaultHit, FaultKind, FaultRule, JobSpec, JobStatus, OperationName, RequestRecord, Tier, VaultSummary} from './types.js';
+export type {ArchiveSpec, Emulator, EmulatorOptions, FaultHit, FaultKind, FaultRule, JobSpec, JobStatus, OperationName, RequestRecord, RetrievalPolicy, Tier, VaultSummary} from './types.js';
+export {glacierTierDelayMs} from './clock.js';
+export {defaultFreeTierBytesPerDay, jobLifetimeMs} from './state.js';
 export {faultKinds, operationNames} from './types.js';
 export {normalizeFaultRule, parseFaultSpec} from './faults.js';
 export {isMegabyteAligned, isTreeHashAligned} from './alignment.js';
@@ -28,14 +31,20 @@ export {glacierCsvField} from './inventory-output.js';
 export const defaultHashCacheDir = join(tmpdir(), 'thaw-emulator-cache');
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-	const hashes = new LeafHashes(options.hashCacheDir ?? defaultHashCacheDir);
-	const store = new Store({
+	const clock = new EmulatedClock(options.now ?? Date.now, options.timeScale ?? 1);
+	const store = new EmulatorState({
 		accountId: options.accountId ?? '123456789012',
 		region: options.region ?? 'us-east-1',
-		now: options.now ?? Date.now,
-		jobDelayMs: options.jobDelayMs ?? 0,
-		hashes,
+		now: () => clock.now(),
+		tierDelayMs: tierDelays(options),
+		hashes: new LeafHashes(options.hashCacheDir ?? defaultHashCacheDir),
+		initiateRate: options.initiateRate ? new TokenBucket(options.initiateRate.perSecond, options.initiateRate.burst) : undefined,
+		retrievalPolicy: options.retrievalPolicy,
+		freeTierBytesPerDay: options.freeTierBytesPerDay,
+		expeditedCapacity: options.expeditedCapacity,
+		inventoryIntervalMs: options.inventoryIntervalMs,
 	});
+	const {hashes} = store.options;
 	const faults = new FaultSet(options.faults ?? []);
 	const requests: RequestRecord[] = [];
 	if (options.demo) loadDemo(store);
@@ -107,10 +116,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			return [...store.vaults.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(vault => {
 				const jobs = {InProgress: 0, Succeeded: 0, Failed: 0};
 				for (const job of store.visibleJobs(vault)) jobs[store.status(job, now)]++;
+				const archives = store.liveArchives(vault);
 				return {
 					vault: vault.name,
-					archives: vault.archives.length,
-					sizeInBytes: vault.archives.reduce((sum, a) => sum + a.size, 0),
+					archives: archives.length,
+					sizeInBytes: archives.reduce((sum, a) => sum + a.size, 0),
 					jobs,
 					...(options.demo && demoVaultNotes[vault.name] ? {note: demoVaultNotes[vault.name]} : {}),
 				};
@@ -120,6 +130,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			const v = store.vault(vault);
 			return store.visibleJobs(v).map(job => ({jobId: job.id, action: job.action, status: store.status(job), description: job.description}));
 		},
+		now() {
+			return clock.now();
+		},
+		advance(ms) {
+			clock.advance(ms);
+		},
+		timeScale: clock.timeScale,
+		initiations(vault, archiveId) {
+			return store.initiations(vault, archiveId);
+		},
+		retrievalPolicy() {
+			return {...store.policy};
+		},
 	};
 	return emulator;
+}
+
+/** Per-tier completion delays: jobDelayMs wins; else tierDelayMs over the defaults (Glacier's once a time scale is set, else 0). */
+function tierDelays(options: EmulatorOptions): Record<Tier, number> {
+	const check = (name: string, ms: number): number => {
+		if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${name} must be a non-negative number of milliseconds, not ${ms}`);
+		return ms;
+	};
+
+	if (options.jobDelayMs !== undefined) {
+		const ms = check('jobDelayMs', options.jobDelayMs);
+		return {Expedited: ms, Standard: ms, Bulk: ms};
+	}
+
+	const base = options.timeScale === undefined ? {Expedited: 0, Standard: 0, Bulk: 0} : {...glacierTierDelayMs};
+	for (const [tier, ms] of Object.entries(options.tierDelayMs ?? {})) {
+		if (!(tier in base)) throw new TypeError(`tierDelayMs: unknown tier ${tier} (Expedited, Standard, Bulk)`);
+		if (ms !== undefined) base[tier as Tier] = check(`tierDelayMs.${tier}`, ms);
+	}
+
+	return base;
 }

@@ -12,11 +12,11 @@ import {parseRangeHeader} from './alignment.js';
 import {ContentReader} from './content.js';
 import {faultRuleToJson, normalizeFaultRule, type FaultSet} from './faults.js';
 import {bodyFaults, sendBody, type BodySource} from './send-body.js';
-import {GlacierError, invalid, missing, type Job, type Store} from './store.js';
+import {GlacierError, invalid, missing, type Job, type EmulatorState} from './state.js';
 import type {FaultRule, OperationName, RequestRecord} from './types.js';
 
 export type ServerContext = {
-	store: Store;
+	store: EmulatorState;
 	faults: FaultSet;
 	requests: RequestRecord[];
 	log?: (line: string) => void;
@@ -25,15 +25,22 @@ export type ServerContext = {
 const maxRecords = 100_000;
 const maxBodyBytes = 1024 * 1024;
 
-type Route = {op: OperationName | 'EmulatorFaults' | 'CreateVault' | 'Unknown'; account?: string; vault?: string; jobId?: string};
+type Route = {op: OperationName | 'EmulatorFaults' | 'CreateVault' | 'Unknown'; account?: string; vault?: string; jobId?: string; archiveId?: string};
 
 function route(method: string, segments: string[]): Route {
 	if (segments[0] === '_emulator' && segments[1] === 'faults' && segments.length === 2) return {op: 'EmulatorFaults'};
 	const [account, vaults, vault, jobs, jobId, output] = segments;
+	if (account !== undefined && vaults === 'policies' && vault === 'data-retrieval' && segments.length === 3) {
+		if (method === 'GET') return {op: 'GetDataRetrievalPolicy', account};
+		if (method === 'PUT') return {op: 'SetDataRetrievalPolicy', account};
+	}
+
 	if (vaults !== 'vaults' || account === undefined) return {op: 'Unknown'};
 	if (segments.length === 2 && method === 'GET') return {op: 'ListVaults', account};
 	if (segments.length === 3 && method === 'GET') return {op: 'DescribeVault', account, vault};
 	if (segments.length === 3 && method === 'PUT') return {op: 'CreateVault', account, vault};
+	if (segments.length === 3 && method === 'DELETE') return {op: 'DeleteVault', account, vault};
+	if (segments.length === 5 && jobs === 'archives' && method === 'DELETE') return {op: 'DeleteArchive', account, vault, archiveId: jobId};
 	if (jobs !== 'jobs') return {op: 'Unknown'};
 	if (segments.length === 4 && method === 'GET') return {op: 'ListJobs', account, vault};
 	if (segments.length === 4 && method === 'POST') return {op: 'InitiateJob', account, vault};
@@ -135,7 +142,8 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 		res.on('close', () => {
 			const record: RequestRecord = {op: r.op, method, path: url.pathname, ...(range === undefined ? {} : {range}), status: res.statusCode};
 			context.requests.push(record);
-			if (context.requests.length > maxRecords) context.requests.splice(0, context.requests.length - maxRecords);
+			// Trim in batches: one splice per 10,000 requests, not a 100,000-element shift on every one.
+			if (context.requests.length > maxRecords + 10_000) context.requests.splice(0, context.requests.length - maxRecords);
 			if (context.log) {
 				const complete = res.writableFinished ? '' : ' (connection closed early)';
 				const bytes = bodyBytes === 0 && res.writableFinished ? Number(res.getHeader('content-length') ?? 0) : bodyBytes;
@@ -213,6 +221,30 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 					await getJobOutput(req, res, store, r.vault!, r.jobId!, taken);
 					break;
 				}
+
+				case 'DeleteArchive': {
+					store.deleteArchive(r.vault!, r.archiveId!);
+					noContent(res);
+					break;
+				}
+
+				case 'DeleteVault': {
+					store.deleteVault(r.vault!);
+					noContent(res);
+					break;
+				}
+
+				case 'GetDataRetrievalPolicy': {
+					const {policy} = store;
+					await jsonBody(res, 200, {Policy: {Rules: [policy.Strategy === 'BytesPerHour' ? {BytesPerHour: policy.BytesPerHour, Strategy: policy.Strategy} : {Strategy: policy.Strategy}]}}, taken);
+					break;
+				}
+
+				case 'SetDataRetrievalPolicy': {
+					store.setPolicy(policyFromBody(await readJson(req)));
+					noContent(res);
+					break;
+				}
 			}
 		};
 
@@ -244,7 +276,21 @@ async function jsonBody(res: ServerResponse, status: number, body: unknown, take
 	}, faults);
 }
 
-function createVault(res: ServerResponse, store: Store, name: string): void {
+function noContent(res: ServerResponse): void {
+	res.writeHead(204, {'Content-Length': '0'});
+	res.end();
+}
+
+/** SetDataRetrievalPolicy's body: {"Policy": {"Rules": [{"Strategy": ..., "BytesPerHour": ...}]}}, exactly one rule. */
+function policyFromBody(body: unknown): unknown {
+	const policy = (body as {Policy?: unknown}).Policy;
+	if (policy === undefined || policy === null) throw missing('Required parameter missing: Policy.');
+	const rules = (policy as {Rules?: unknown}).Rules;
+	if (!Array.isArray(rules) || rules.length !== 1) throw invalid('The policy must hold exactly one rule in Rules.');
+	return rules[0];
+}
+
+function createVault(res: ServerResponse, store: EmulatorState, name: string): void {
 	try {
 		store.createVault(name);
 	} catch {
@@ -278,7 +324,7 @@ function signatureMismatch(req: IncomingMessage, method: string, url: URL): Glac
 	return new GlacierError(403, 'InvalidSignatureException', `The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n\nAuthorization: ${authorization}`);
 }
 
-function listVaults(store: Store, url: URL, taken: readonly FaultRule[]): Record<string, unknown> {
+function listVaults(store: EmulatorState, url: URL, taken: readonly FaultRule[]): Record<string, unknown> {
 	const limit = parseLimit(url.searchParams.get('limit'), 1000) ?? 10;
 	const vaults = [...store.vaults.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	const marker = url.searchParams.get('marker');
@@ -294,33 +340,29 @@ function listVaults(store: Store, url: URL, taken: readonly FaultRule[]): Record
 	return {Marker: next ? store.vaultArn(next) : null, VaultList: page.map(v => store.describeVault(v))};
 }
 
-async function listJobs(store: Store, vaultName: string, url: URL, taken: readonly FaultRule[]): Promise<Record<string, unknown>> {
+/** ListJobs never returns more than this per page, whatever the limit asked (Glacier: pages of 50). */
+const maxJobsPerPage = 50;
+
+async function listJobs(store: EmulatorState, vaultName: string, url: URL, taken: readonly FaultRule[]): Promise<Record<string, unknown>> {
 	const vault = store.vault(vaultName);
-	const limit = parseLimit(url.searchParams.get('limit'), 1000) ?? 50;
+	const limit = Math.min(maxJobsPerPage, parseLimit(url.searchParams.get('limit'), 1000) ?? maxJobsPerPage);
 	const completed = url.searchParams.get('completed');
 	if (completed !== null && completed !== 'true' && completed !== 'false') throw invalid(`Invalid completed value: ${completed}. Use true or false.`);
 	const statuscode = url.searchParams.get('statuscode');
 	if (statuscode !== null && !['InProgress', 'Succeeded', 'Failed'].includes(statuscode)) throw invalid(`Invalid statuscode: ${statuscode}. Valid values are InProgress, Succeeded and Failed.`);
-	const now = store.now;
-	let jobs = store.visibleJobs(vault).filter(job => {
+	const {page, next} = store.listJobsPage(vault, limit, url.searchParams.get('marker'), (job, now) => {
+		if (completed === null && statuscode === null) return true;
 		const status = store.status(job, now);
 		if (completed !== null && (status !== 'InProgress') !== (completed === 'true')) return false;
 		return statuscode === null || status === statuscode;
 	});
-	const marker = url.searchParams.get('marker');
-	if (marker !== null) {
-		const start = jobs.findIndex(job => job.id === marker);
-		if (start === -1) throw invalid(`Invalid marker: ${marker}`);
-		jobs = jobs.slice(start);
-	}
-
-	const page = jobs.slice(0, limit);
 	for (const job of page) kick(job);
-	if (taken.some(rule => rule.kind === 'repeat-marker') && jobs.length > 0) return {JobList: page.map(job => store.describeJob(job)), Marker: marker ?? (jobs[limit] ?? jobs[0]).id};
-	return {JobList: page.map(job => store.describeJob(job)), Marker: jobs[limit]?.id ?? null};
+	const marker = url.searchParams.get('marker');
+	if (taken.some(rule => rule.kind === 'repeat-marker') && page.length > 0) return {JobList: page.map(job => store.describeJob(job)), Marker: marker ?? next ?? page[0].id};
+	return {JobList: page.map(job => store.describeJob(job)), Marker: next};
 }
 
-async function getJobOutput(req: IncomingMessage, res: ServerResponse, store: Store, vaultName: string, jobId: string, taken: readonly FaultRule[]): Promise<void> {
+async function getJobOutput(req: IncomingMessage, res: ServerResponse, store: EmulatorState, vaultName: string, jobId: string, taken: readonly FaultRule[]): Promise<void> {
 	const job = store.job(store.vault(vaultName), jobId);
 	kick(job);
 	if (store.status(job) !== 'Succeeded') throw invalid(`The job is not currently available for download: ${jobId}`);

@@ -19,9 +19,9 @@ export type FaultKind =
 
 export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth', 'repeat-marker', 'html-500', 'bad-signature'];
 
-export type OperationName = 'GetJobOutput' | 'DescribeJob' | 'ListJobs' | 'ListVaults' | 'DescribeVault' | 'InitiateJob';
+export type OperationName = 'GetJobOutput' | 'DescribeJob' | 'ListJobs' | 'ListVaults' | 'DescribeVault' | 'InitiateJob' | 'DeleteArchive' | 'DeleteVault' | 'GetDataRetrievalPolicy' | 'SetDataRetrievalPolicy';
 
-export const operationNames: readonly OperationName[] = ['GetJobOutput', 'DescribeJob', 'ListJobs', 'ListVaults', 'DescribeVault', 'InitiateJob'];
+export const operationNames: readonly OperationName[] = ['GetJobOutput', 'DescribeJob', 'ListJobs', 'ListVaults', 'DescribeVault', 'InitiateJob', 'DeleteArchive', 'DeleteVault', 'GetDataRetrievalPolicy', 'SetDataRetrievalPolicy'];
 
 export type FaultRule = {
 	kind: FaultKind;
@@ -50,7 +50,27 @@ export type EmulatorOptions = {
 	warmUp?: boolean;
 	/** Where leaf hashes of big archives (>= 64 MiB) are cached; false = no disk cache. Default os.tmpdir()/thaw-emulator-cache. */
 	hashCacheDir?: string | false;
+	// ---- restore features (issue 10); the defaults keep the behaviour above ----
+	/** Emulated ms per real ms (default 1): job completion and the 24-hour windows pass this much faster. */
+	timeScale?: number;
+	/**
+	 * Emulated time from InitiateJob to completion per tier (inventory jobs: Standard's). Defaults: 0, or
+	 * once timeScale is set Glacier's Expedited 3 min, Standard 4 h, Bulk 8 h. jobDelayMs, when given, wins for all.
+	 */
+	tierDelayMs?: Partial<Record<Tier, number>>;
+	/** A token bucket (real time) on InitiateJob: over it, 400 ThrottlingException "Rate exceeded". Default: no limit. */
+	initiateRate?: {perSecond: number; burst: number};
+	/** The account's data retrieval policy at start (default {Strategy: 'None'}, as AWS's default). */
+	retrievalPolicy?: RetrievalPolicy;
+	/** FreeTier's allowance of Standard retrievals per rolling 24 emulated hours (default 10 GiB / 30). */
+	freeTierBytesPerDay?: number;
+	/** Expedited retrievals allowed per 5 emulated minutes; more: 400 InsufficientCapacityException. Default: unlimited. */
+	expeditedCapacity?: number;
+	/** Emulated time from the first write (DeleteArchive) after an inventory to the next inventory (default 24 h). */
+	inventoryIntervalMs?: number;
 };
+
+export type RetrievalPolicy = {Strategy: 'FreeTier' | 'BytesPerHour' | 'None'; BytesPerHour?: number};
 
 export type Tier = 'Expedited' | 'Standard' | 'Bulk';
 export type JobStatus = 'InProgress' | 'Succeeded' | 'Failed';
@@ -90,6 +110,16 @@ export type Emulator = {
 	summary(): VaultSummary[];
 	/** The jobs ListJobs would show for a vault (not expired), in order. */
 	jobs(vault: string): Array<{jobId: string; action: 'ArchiveRetrieval' | 'InventoryRetrieval'; status: JobStatus; description: string | null}>;
+	// ---- restore features (issue 10) ----
+	/** The emulated clock, ms since the epoch. */
+	now(): number;
+	/** Jump the emulated clock forward (jobs complete, windows expire, inventories are taken). */
+	advance(ms: number): void;
+	readonly timeScale: number;
+	/** Archive-retrieval InitiateJob calls that succeeded in a vault (for one archive when given); setup jobs (addJob) do not count. */
+	initiations(vault: string, archiveId?: string): number;
+	/** The data retrieval policy in force. */
+	retrievalPolicy(): RetrievalPolicy;
 };
 
 export type VaultSummary = {vault: string; archives: number; sizeInBytes: number; jobs: Record<JobStatus, number>; note?: string};
