@@ -5,7 +5,7 @@
  */
 import {faultKinds, operationNames, type FaultHit, type FaultKind, type FaultRule, type OperationName} from './types.js';
 
-const numberKeys = ['times', 'afterBytes', 'stallMs', 'bytesPerSecond'] as const;
+const numberKeys = ['times', 'afterBytes', 'stallMs', 'bytesPerSecond', 'extraBytes'] as const;
 const knownKeys = new Set(['kind', 'op', 'jobId', 'range', ...numberKeys]);
 
 /** Check and copy a rule from untrusted input (JSON, the command line). Throws TypeError with a readable message. */
@@ -34,7 +34,7 @@ export function normalizeFaultRule(input: unknown): FaultRule {
 		rule[key] = number;
 	}
 
-	if (rule.kind === 'bandwidth' && rule.bytesPerSecond === 0) throw new TypeError('bandwidth needs bytesPerSecond > 0');
+	if ((rule.kind === 'bandwidth' || rule.kind === 'trickle') && rule.bytesPerSecond === 0) throw new TypeError(`${rule.kind} needs bytesPerSecond > 0`);
 	return rule;
 }
 
@@ -67,6 +67,11 @@ export function faultRuleToJson(rule: FaultRule): Record<string, unknown> {
 	return {...rule, ...(rule.times === Number.POSITIVE_INFINITY ? {times: 'Infinity'} : {})};
 }
 
+/** The operation a rule without `op` hits: GetJobOutput, except for faults only another operation can have. */
+function defaultOp(kind: FaultKind): OperationName {
+	return kind === 'size-lie' ? 'DescribeJob' : 'GetJobOutput';
+}
+
 type Entry = {rule: FaultRule; left: number};
 
 export class FaultSet {
@@ -96,7 +101,7 @@ export class FaultSet {
 		const taken: FaultRule[] = [];
 		for (const entry of this.entries) {
 			const {rule} = entry;
-			if ((rule.op ?? 'GetJobOutput') !== op) continue;
+			if ((rule.op ?? defaultOp(rule.kind)) !== op) continue;
 			if (rule.jobId !== undefined && rule.jobId !== jobId) continue;
 			if (rule.range !== undefined && rule.range !== range) continue;
 			entry.left--;
@@ -107,4 +112,21 @@ export class FaultSet {
 		this.entries = this.entries.filter(e => e.left > 0);
 		return taken;
 	}
+}
+
+/**
+ * A DescribeJob body (or a ListJobs entry) as the size-lie fault tells it: the
+ * output claimed `extraBytes` (default 1 MiB) longer than it is, sizes and
+ * retrieval range agreeing with each other; hashes stay the true ones.
+ */
+export function lieAboutSize(description: Record<string, unknown>, rules: readonly FaultRule[]): Record<string, unknown> {
+	const rule = rules.find(r => r.kind === 'size-lie');
+	if (!rule) return description;
+	const extra = rule.extraBytes ?? 1024 * 1024;
+	const lie = {...description};
+	if (typeof lie.InventorySizeInBytes === 'number') lie.InventorySizeInBytes += extra;
+	if (typeof lie.ArchiveSizeInBytes === 'number') lie.ArchiveSizeInBytes += extra;
+	const range = typeof lie.RetrievalByteRange === 'string' ? /^(\d+)-(\d+)$/.exec(lie.RetrievalByteRange) : null;
+	if (range) lie.RetrievalByteRange = `${range[1]}-${Number(range[2]) + extra}`;
+	return lie;
 }

@@ -1,8 +1,9 @@
 /**
  * Writing a response body in pieces, honouring backpressure, with the body
- * faults applied: corrupt, drop, short, stall, bandwidth.
+ * faults applied: corrupt, drop, short, stall, bandwidth, trickle; and the
+ * head of a response with a header Node's HTTP parser refuses (bad-header).
  */
-import type {ServerResponse} from 'node:http';
+import {STATUS_CODES, type ServerResponse} from 'node:http';
 import type {FaultRule} from './types.js';
 
 const pieceSize = 256 * 1024;
@@ -20,6 +21,9 @@ export type BodyFaults = {
 	stallAt?: number;
 	stallMs?: number; // undefined: until the client closes
 	bytesPerSecond?: number;
+	/** From this many bytes on, send `trickleRate` bytes a second in small pieces. */
+	trickleAt?: number;
+	trickleRate?: number;
 };
 
 /** The body faults among the rules hitting a request, resolved against the body length. */
@@ -52,6 +56,12 @@ export function bodyFaults(rules: readonly FaultRule[], length: number): BodyFau
 
 			case 'bandwidth': {
 				faults.bytesPerSecond = rule.bytesPerSecond ?? 1024 * 1024;
+				break;
+			}
+
+			case 'trickle': {
+				faults.trickleAt = Math.min(rule.afterBytes ?? 0, length);
+				faults.trickleRate = rule.bytesPerSecond ?? 1;
 				break;
 			}
 
@@ -132,6 +142,10 @@ export async function sendBody(res: ServerResponse, source: BodySource, faults: 
 	let stalled = false;
 	const rate = faults.bytesPerSecond;
 	const maxPiece = rate === undefined ? pieceSize : Math.max(1024, Math.min(pieceSize, Math.floor(rate / 20)));
+	// A trickle is honest: a piece about every 100 ms (one byte a second at 1 B/s), so an idle timeout never trips.
+	const trickleRate = faults.trickleRate ?? 1;
+	const tricklePiece = Math.max(1, Math.min(pieceSize, Math.floor(trickleRate / 10)));
+	let trickleStarted: number | undefined;
 	while (sent < limit || (faults.dropAt !== undefined && sent === faults.dropAt)) {
 		if (closed(res)) return;
 		if (faults.dropAt !== undefined && sent >= faults.dropAt) {
@@ -147,7 +161,13 @@ export async function sendBody(res: ServerResponse, source: BodySource, faults: 
 		}
 
 		let size = Math.min(maxPiece, limit - sent);
-		for (const boundary of [faults.dropAt, stalled ? undefined : faults.stallAt]) {
+		const trickling = faults.trickleAt !== undefined && sent >= faults.trickleAt;
+		if (trickling) {
+			trickleStarted ??= Date.now();
+			size = Math.min(size, tricklePiece);
+		}
+
+		for (const boundary of [faults.dropAt, stalled ? undefined : faults.stallAt, faults.trickleAt]) {
 			if (boundary !== undefined && boundary > sent) size = Math.min(size, boundary - sent);
 		}
 
@@ -176,7 +196,31 @@ export async function sendBody(res: ServerResponse, source: BodySource, faults: 
 			// eslint-disable-next-line no-await-in-loop
 			if (wait > 0) await waitFor(res, null, wait);
 		}
+
+		if (trickling && sent < limit) {
+			const due = trickleStarted! + ((sent - faults.trickleAt!) / trickleRate * 1000);
+			const wait = due - Date.now();
+			// eslint-disable-next-line no-await-in-loop
+			if (wait > 0) await waitFor(res, null, wait);
+		}
 	}
 
 	if (!closed(res)) res.end();
+}
+
+/**
+ * The bad-header fault: the head of a response (status line and `headers`)
+ * plus an x-amz-archive-description holding a control byte, written straight
+ * to the socket (Node's own writeHead refuses such a value), then the
+ * connection is closed. Clients that parse strictly, as Node's does, fail with
+ * "Parse Error: Invalid header value char" before any body.
+ */
+export async function sendBadHead(res: ServerResponse, status: number, headers: Record<string, string>): Promise<void> {
+	await waitForSocket(res);
+	const {socket} = res;
+	if (closed(res) || !socket) return;
+	res.statusCode = status;
+	const fields = Object.entries({...headers, 'x-amz-archive-description': 'bad\u0001header', 'Connection': 'close'});
+	const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, ...fields.map(([name, value]) => `${name}: ${value}`), '', ''].join('\r\n');
+	socket.end(head);
 }

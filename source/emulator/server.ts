@@ -10,8 +10,8 @@ import {inert} from '../inert.js';
 import {redact} from '../redact.js';
 import {parseRangeHeader} from './alignment.js';
 import {ContentReader} from './content.js';
-import {faultRuleToJson, normalizeFaultRule, type FaultSet} from './faults.js';
-import {bodyFaults, sendBody, type BodySource} from './send-body.js';
+import {faultRuleToJson, lieAboutSize, normalizeFaultRule, type FaultSet} from './faults.js';
+import {bodyFaults, sendBadHead, sendBody, type BodySource} from './send-body.js';
 import {GlacierError, invalid, missing, type Job, type EmulatorState} from './state.js';
 import type {FaultRule, OperationName, RequestRecord} from './types.js';
 
@@ -195,14 +195,16 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 				}
 
 				case 'ListJobs': {
-					await jsonBody(res, 200, await listJobs(store, r.vault!, url, taken), taken);
+					const list = await listJobs(store, r.vault!, url, taken);
+					list.JobList = (list.JobList as Array<Record<string, unknown>>).map(job => lieAboutSize(job, taken));
+					await jsonBody(res, 200, list, taken);
 					break;
 				}
 
 				case 'DescribeJob': {
 					const job = store.job(store.vault(r.vault!), r.jobId!);
 					kick(job);
-					await jsonBody(res, 200, store.describeJob(job), taken);
+					await jsonBody(res, 200, lieAboutSize(store.describeJob(job), taken), taken);
 					break;
 				}
 
@@ -384,6 +386,11 @@ async function getJobOutput(req: IncomingMessage, res: ServerResponse, store: Em
 	let hash = store.outputTreeHash(job, start, end);
 	if (taken.some(rule => rule.kind === 'wrong-hash')) hash = createHash('sha256').update(`wrong\0${hash ?? ''}\0${start}-${end}`).digest('hex');
 	if (hash !== null) headers['x-amz-sha256-tree-hash'] = hash;
+	if (taken.some(rule => rule.kind === 'bad-header')) {
+		await sendBadHead(res, request.kind === 'range' ? 206 : 200, headers);
+		return;
+	}
+
 	res.writeHead(request.kind === 'range' ? 206 : 200, headers);
 	await sendBody(res, bodySource(job, start, length), faults);
 }

@@ -12,12 +12,15 @@ export type FaultKind =
 	| 'stall' // send `afterBytes` bytes then stop sending for `stallMs` (default: until the client gives up / closes)
 	| 'ignore-range' // answer 200 with the whole output, ignoring Range
 	| 'wrong-hash' // send a wrong x-amz-sha256-tree-hash header (body correct)
-	| 'bandwidth' // cap the body rate to `bytesPerSecond`
+	| 'bandwidth' // cap the body rate to `bytesPerSecond` (in pieces of at least 1 KiB: not for rates of a few bytes a second)
 	| 'repeat-marker' // ListVaults/ListJobs: answer every page with the marker it was asked for (the first page's next one), forever
 	| 'html-500' // 500 with an HTML body, as a load balancer in front of the service answers
-	| 'bad-signature'; // 403 InvalidSignatureException quoting the canonical request (x-amz-security-token included) and the Authorization header
+	| 'bad-signature' // 403 InvalidSignatureException quoting the canonical request (x-amz-security-token included) and the Authorization header
+	| 'bad-header' // answer with a response header holding a control byte (Node's client: "Parse Error: Invalid header value char")
+	| 'trickle' // send `afterBytes` bytes (default 0) at full speed, then `bytesPerSecond` (default 1) bytes a second in small pieces, never idle long
+	| 'size-lie'; // DescribeJob/ListJobs (default op DescribeJob) claim the output is `extraBytes` (default 1 MiB) longer than it is
 
-export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth', 'repeat-marker', 'html-500', 'bad-signature'];
+export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth', 'repeat-marker', 'html-500', 'bad-signature', 'bad-header', 'trickle', 'size-lie'];
 
 export type OperationName = 'GetJobOutput' | 'DescribeJob' | 'ListJobs' | 'ListVaults' | 'DescribeVault' | 'InitiateJob' | 'DeleteArchive' | 'DeleteVault' | 'GetDataRetrievalPolicy' | 'SetDataRetrievalPolicy';
 
@@ -25,13 +28,14 @@ export const operationNames: readonly OperationName[] = ['GetJobOutput', 'Descri
 
 export type FaultRule = {
 	kind: FaultKind;
-	op?: OperationName; // default 'GetJobOutput'
+	op?: OperationName; // default 'GetJobOutput' ('DescribeJob' for size-lie)
 	jobId?: string; // only requests for this job
 	range?: string; // only requests whose Range header is exactly this, e.g. 'bytes=0-1048575'
 	times?: number; // how many matching requests it hits (default 1; Infinity = every one)
 	afterBytes?: number;
 	stallMs?: number;
 	bytesPerSecond?: number;
+	extraBytes?: number; // size-lie
 };
 
 export type FaultHit = {rule: FaultRule; op: string; jobId?: string; range?: string};

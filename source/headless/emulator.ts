@@ -23,7 +23,9 @@ Options:
   --fault KIND[:key=value,...]
                        inject a fault (repeatable), e.g. --fault drop:times=3,afterBytes=100000
                        kinds: ${faultKinds.join(', ')}
-                       keys: op, jobId, range, times (number or Infinity), afterBytes, stallMs, bytesPerSecond
+                       keys: op, jobId, range, times (number or Infinity), afterBytes, stallMs, bytesPerSecond, extraBytes
+                       bad-header: a GetJobOutput header with a control byte; trickle: bytesPerSecond (default 1)
+                       after afterBytes (default 0); size-lie: DescribeJob/ListJobs claim extraBytes (1 MiB) more
   --faults FILE        a JSON array of fault rules, e.g. [{"kind":"throttle","op":"ListJobs","times":2}]
   --quiet              do not log one line per request on stderr
   --help               show this help

@@ -1,5 +1,6 @@
 import {DescribeJobCommand, GetJobOutputCommand, ListJobsCommand} from '@aws-sdk/client-glacier';
 import {request} from 'node:http';
+import {connect} from 'node:net';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {parseFaultSpec, type Emulator} from '../../source/emulator/index.js';
 import {treeHash} from '../../source/engine/tree-hash.js';
@@ -150,6 +151,70 @@ describe('fault injection, observed over HTTP', () => {
 		expect(elapsed).toBeLessThan(5000);
 	});
 
+	it('bad-header: a response header with a control byte, which the SDK cannot parse', async () => {
+		e.faults.add({kind: 'bad-header'});
+		await expect(get(jobId, `bytes=0-${MiB - 1}`)).rejects.toMatchObject({message: expect.stringMatching(/Parse Error: Invalid header value char/) as unknown});
+		expect(e.faults.hits.at(-1)).toMatchObject({op: 'GetJobOutput', rule: {kind: 'bad-header'}});
+		const head = await new Promise<string>((resolve, reject) => {
+			const socket = connect(Number(new URL(e.url).port), '127.0.0.1', () => {
+				e.faults.add({kind: 'bad-header'});
+				socket.end(`GET ${outputPath(jobId)} HTTP/1.1\r\nHost: x\r\nAuthorization: x\r\nx-amz-glacier-version: 2012-06-01\r\n\r\n`);
+			});
+			let text = '';
+			socket.on('data', (part: Buffer) => {
+				text += part.toString('latin1');
+			});
+			socket.on('end', () => {
+				resolve(text);
+			});
+			socket.on('error', reject);
+		});
+		expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+		expect(head).toContain('x-amz-archive-description: bad\u0001header\r\n');
+		expect((await get()).bytes.length).toBe(size); // times defaults to 1
+	});
+
+	it('trickle: afterBytes at full speed, then a few bytes a second in small pieces, never idle for long', async () => {
+		e.faults.add({kind: 'trickle', afterBytes: 1000, bytesPerSecond: 20});
+		const arrivals: Array<{at: number; count: number}> = [];
+		await new Promise<void>((resolve, reject) => {
+			const req = request(new URL(outputPath(jobId), e.url), {headers: {...glacierHeaders, Range: 'bytes=0-1999'}, agent: false}, res => {
+				let count = 0;
+				res.on('data', (part: Buffer) => {
+					count += part.length;
+					arrivals.push({at: Date.now(), count});
+				});
+				setTimeout(() => {
+					req.destroy();
+					resolve();
+				}, 700);
+			});
+			req.on('error', error => {
+				if (!req.destroyed) reject(error);
+			});
+			req.end();
+		});
+		const fast = arrivals.findIndex(a => a.count >= 1000);
+		expect(arrivals[fast].count).toBeLessThanOrEqual(1002); // the first trickle piece goes out at once
+		const slow = arrivals.slice(fast);
+		// 20 B/s: 2 bytes every 100 ms, so about 12 more bytes in the 600 ms left.
+		expect(slow.at(-1)!.count - 1000).toBeGreaterThanOrEqual(6);
+		expect(slow.at(-1)!.count - 1000).toBeLessThanOrEqual(16);
+		for (let i = 1; i < slow.length; i++) expect(slow[i].at - slow[i - 1].at).toBeLessThan(300);
+	});
+
+	it('size-lie: DescribeJob and ListJobs claim more bytes than GetJobOutput has', async () => {
+		e.faults.add({kind: 'size-lie', extraBytes: 3 * MiB}); // op defaults to DescribeJob
+		const lie = await glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'v', jobId}));
+		expect(lie).toMatchObject({ArchiveSizeInBytes: size + (3 * MiB), RetrievalByteRange: `0-${size + (3 * MiB) - 1}`, SHA256TreeHash: hash});
+		expect((await glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'v', jobId}))).ArchiveSizeInBytes).toBe(size);
+		e.faults.add({kind: 'size-lie', op: 'ListJobs'});
+		const list = await glacier.send(new ListJobsCommand({accountId: '-', vaultName: 'v'}));
+		expect(list.JobList!.map(job => job.ArchiveSizeInBytes)).toEqual([size + MiB, size + MiB]);
+		// The bytes past the real end are refused as Glacier refuses them.
+		await expect(get(jobId, `bytes=${4 * MiB}-${(5 * MiB) - 1}`)).rejects.toMatchObject({name: 'InvalidParameterValueException', $metadata: {httpStatusCode: 400}});
+	});
+
 	it('matches rules by job and by exact Range header', async () => {
 		e.faults.add({kind: 'throttle', jobId: other});
 		e.faults.add({kind: 'throttle', range: `bytes=${MiB}-${(2 * MiB) - 1}`});
@@ -181,5 +246,8 @@ describe('fault injection, observed over HTTP', () => {
 		expect(() => parseFaultSpec('drop:afterBytes=-1')).toThrow(/non-negative/);
 		expect(() => parseFaultSpec('drop:colour=red')).toThrow(/unknown fault rule field/);
 		expect(() => parseFaultSpec('throttle:op=Upload')).toThrow(/unknown op/);
+		expect(parseFaultSpec('size-lie:extraBytes=5')).toEqual({kind: 'size-lie', extraBytes: 5});
+		expect(parseFaultSpec('trickle:bytesPerSecond=1,afterBytes=10')).toEqual({kind: 'trickle', bytesPerSecond: 1, afterBytes: 10});
+		expect(() => parseFaultSpec('trickle:bytesPerSecond=0')).toThrow(/trickle needs bytesPerSecond > 0/);
 	});
 });
