@@ -81,4 +81,10 @@ describe.skipIf(!hasAws)('the AWS CLI against the emulator', () => {
 		expect((jobs.JobList as Array<{JobId: string}>).map(j => j.JobId)).toEqual([jobId]);
 		await expect(aws('describe-job', '--account-id', '-', '--vault-name', 'cli-vault', '--job-id', 'gone')).rejects.toMatchObject({stderr: expect.stringContaining('ResourceNotFoundException') as unknown});
 	});
+
+	it('sets and reads the data retrieval policy (set-data-retrieval-policy, get-data-retrieval-policy)', async () => {
+		await aws('set-data-retrieval-policy', '--account-id', '-', '--policy', '{"Rules":[{"Strategy":"BytesPerHour","BytesPerHour":10737418240}]}');
+		expect(await aws('get-data-retrieval-policy', '--account-id', '-')).toEqual({Policy: {Rules: [{Strategy: 'BytesPerHour', BytesPerHour: 10_737_418_240}]}});
+		expect(e.retrievalPolicy()).toEqual({Strategy: 'BytesPerHour', BytesPerHour: 10_737_418_240});
+	});
 });
