@@ -3,7 +3,8 @@
  * filter and sort it, and print it as a table, CSV, JSON, JSON lines or a
  * count. Table text is made inert; csv/json/jsonl keep the exact values.
  * With --vault-name V --job-id J it reads an inventory job's output straight
- * from GetJobOutput. In a terminal with no --output it opens the browser.
+ * from GetJobOutput. (In a terminal with no --output, source/cli/inventory.ts
+ * opens the browser instead: this module never loads Ink.)
  */
 import {once} from 'node:events';
 import process from 'node:process';
@@ -18,9 +19,10 @@ import type {InventoryStore} from '../inventory/store.js';
 import type {InventoryFormat} from '../inventory/types.js';
 import {connect} from '../glacier/client.js';
 import {openJobInventory} from '../inventory/job-source.js';
+import type {ConnectionOptions} from '../glacier/client.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, integer, parse} from './args.js';
 
-const usage = `Usage: thaw inventory FILE [options]
+export const inventoryUsage = `Usage: thaw inventory FILE [options]
        thaw inventory --vault-name V --job-id J [options] [connection options]
 
 Read a Glacier vault inventory (JSON, or CSV as Glacier writes it, or CSV
@@ -146,7 +148,25 @@ async function print(store: InventoryStore, rows: Uint32Array, output: Output, w
 	await writer.flush();
 }
 
-export async function run(args: string[]): Promise<number> {
+/** What `thaw inventory` was asked for, checked: the cli layer decides from it whether to print or browse. */
+export type InventoryRequest = {
+	file?: string;
+	vaultName?: string;
+	jobId?: string;
+	format?: InventoryFormat;
+	/** The --filter text as given (the browser shows and edits it) and parsed. */
+	filterText?: string;
+	filter?: Filter;
+	sort?: SortSpec;
+	/** Undefined when --output was not given: the browser in a terminal, else a table. */
+	output?: Output;
+	limit?: number;
+	skipBad: boolean;
+	connection: ConnectionOptions;
+};
+
+/** Parses and checks the arguments (a file that cannot be read fails here, exit 6); 'help' for --help. */
+export async function readInventoryArgs(args: string[]): Promise<InventoryRequest | 'help'> {
 	const {values, positionals} = parse('inventory', args, {
 		format: {type: 'string'},
 		filter: {type: 'string'},
@@ -159,10 +179,7 @@ export async function run(args: string[]): Promise<number> {
 		help: {type: 'boolean', short: 'h'},
 		...connectionOptions,
 	}, true);
-	if (values.help) {
-		process.stdout.write(usage + '\n');
-		return ExitCode.ok;
-	}
+	if (values.help) return 'help';
 
 	const jobId = values['job-id'];
 	const vaultName = values['vault-name'];
@@ -176,41 +193,45 @@ export async function run(args: string[]): Promise<number> {
 	const file: string | undefined = positionals[0];
 	const format = values.format as InventoryFormat | undefined;
 	if (format !== undefined && !formats.includes(format)) throw new UsageError(`--format must be json, csv or glacier-csv, not '${inert(format)}'`);
-	// Without --output: the browser in a terminal, else a table.
-	const output = (values.output ?? 'table') as Output;
-	if (!outputs.includes(output)) throw new UsageError(`--output must be table, csv, json, jsonl or count, not '${inert(output)}'`);
+	const output = values.output as Output | undefined;
+	if (output !== undefined && !outputs.includes(output)) throw new UsageError(`--output must be table, csv, json, jsonl or count, not '${inert(output)}'`);
 	const filter: Filter | undefined = values.filter === undefined ? undefined : parseFilter(values.filter);
 	const sort: SortSpec | undefined = values.sort === undefined ? undefined : parseSort(values.sort);
 	const limit = integer('limit', values.limit, 0, Number.MAX_SAFE_INTEGER);
 
 	if (file !== undefined) await checkReadable(file);
-	const connectionOptionsGiven = connectionFromArgs(values);
-	if (values.output === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true) {
-		const {browseInventory} = await import('../ui/browse.js');
-		return browseInventory({
-			source: file === undefined ? {kind: 'job', vaultName: vaultName!, jobId: jobId!} : {kind: 'file', path: file},
-			vaultName,
-			format,
-			skipBad: values['skip-bad'] === true,
-			filter: values.filter,
-			sort,
-			connection: connectionOptionsGiven,
-		});
+	return {file, vaultName, jobId, format, filterText: values.filter, filter, sort, output, limit, skipBad: values['skip-bad'] === true, connection: connectionFromArgs(values)};
+}
+
+/** thaw inventory without a browser (the cli layer opens that): every command-line mode works here. */
+export async function run(args: string[]): Promise<number> {
+	const request = await readInventoryArgs(args);
+	if (request === 'help') {
+		process.stdout.write(inventoryUsage + '\n');
+		return ExitCode.ok;
 	}
 
+	return printInventory(request);
+}
+
+/** Reads the inventory and prints it as asked (a table when no --output was given). */
+export async function printInventory(request: InventoryRequest): Promise<number> {
+	const {file, vaultName, jobId, format, filter, sort, limit} = request;
+	const output = request.output ?? 'table';
+	const connectionOptionsGiven = request.connection;
 	const label = file ?? `inventory job ${jobId!.slice(0, 20)}…`;
 	let result;
 	const connection = file === undefined ? connect({...connectionOptionsGiven, maxAttempts: 4}) : undefined;
 	try {
 		if (file !== undefined) {
-			result = await loadInventory(file, {format, skipBad: values['skip-bad'] === true});
+			result = await loadInventory(file, {format, skipBad: request.skipBad});
 		} else {
 			const job = await openJobInventory(connection!, vaultName!, jobId!);
-			result = await loadInventory(job.body, {format: format ?? job.format, skipBad: values['skip-bad'] === true, totalBytes: job.totalBytes});
+			result = await loadInventory(job.body, {format: format ?? job.format, skipBad: request.skipBad, totalBytes: job.totalBytes});
 		}
 	} catch (error) {
 		if (error instanceof InventoryFormatError) {
-			throw new ThawError(`${label}: ${error.message}${values['skip-bad'] ? '' : ' (--skip-bad skips malformed records)'}`, ExitCode.usage);
+			throw new ThawError(`${label}: ${error.message}${request.skipBad ? '' : ' (--skip-bad skips malformed records)'}`, ExitCode.usage);
 		}
 
 		throw error;
