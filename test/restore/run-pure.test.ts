@@ -156,3 +156,16 @@ describe('throughput', () => {
 		expect(rate).toBeLessThan(2 * MiB);
 	});
 });
+
+describe('AIMD slow start', () => {
+	it('adds one call per second per success until the first throttle, up to the maximum', () => {
+		const aimd = new Aimd({initialPerSecond: 5, maxPerSecond: 100});
+		for (let i = 0; i < 10; i++) aimd.success();
+		expect(aimd.rate).toBe(15);
+		for (let i = 0; i < 200; i++) aimd.success();
+		expect(aimd.rate).toBe(100);
+		aimd.throttle(0);
+		aimd.success();
+		expect(aimd.rate).toBeCloseTo(50 + (1 / 50));
+	});
+});

@@ -1,7 +1,8 @@
 /**
  * How fast to call InitiateJob: additive increase, multiplicative decrease,
  * as TCP does with its window. Glacier publishes no rate limit; a burst gets
- * ThrottlingException. Each success adds `increasePerSecond / rate` (about
+ * ThrottlingException. Until the first throttle each success adds one call
+ * per second (slow start: the rate doubles about every second); after it, each success adds `increasePerSecond / rate` (about
  * `increasePerSecond` per second of successes at any rate); a throttle
  * halves the rate, at most once per round (the requests already in flight
  * when the first throttle came back are one signal, not many). Pure: the
@@ -12,7 +13,7 @@ export type AimdOptions = {
 	initialPerSecond?: number;
 	/** Never slower than this (default 0.2: one call every 5 s). */
 	minPerSecond?: number;
-	/** Never faster than this (default 50). */
+	/** Never faster than this (default 100). */
 	maxPerSecond?: number;
 	/** Added per second of successes (default 1). */
 	increasePerSecond?: number;
@@ -29,10 +30,11 @@ export class Aimd {
 	private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 	private nextSendAt = Number.NEGATIVE_INFINITY;
 	private throttles = 0;
+	private slowStart = true;
 
 	constructor(options: AimdOptions = {}) {
 		this.min = options.minPerSecond ?? 0.2;
-		this.max = Math.max(this.min, options.maxPerSecond ?? 50);
+		this.max = Math.max(this.min, options.maxPerSecond ?? 100);
 		this.current = Math.min(this.max, Math.max(this.min, options.initialPerSecond ?? 5));
 		this.increase = options.increasePerSecond ?? 1;
 		this.decrease = options.decreaseFactor ?? 0.5;
@@ -50,12 +52,13 @@ export class Aimd {
 
 	/** A call went through. */
 	success(): void {
-		this.current = Math.min(this.max, this.current + (this.increase / this.current));
+		this.current = Math.min(this.max, this.current + (this.slowStart ? 1 : this.increase / this.current));
 	}
 
 	/** A call was throttled at `now` (ms): slow down, once per round; the next call waits a full interval at the new rate. */
 	throttle(now: number): void {
 		this.throttles++;
+		this.slowStart = false;
 		const round = 1000 / this.current;
 		if (now - this.lastDecreaseAt >= round) {
 			this.current = Math.max(this.min, this.current * this.decrease);

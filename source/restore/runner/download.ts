@@ -1,0 +1,332 @@
+/**
+ * Downloads: each ready job through the engine (parallel tree-hash-aligned
+ * chunks, per-chunk and whole checks, `.part` + journal, atomic rename),
+ * earliest expiry first, many archives at once over one connection. The
+ * job description from ListJobs is passed up front (no DescribeJob per
+ * archive), with the inventory's SHA256TreeHash as the archive hash the
+ * whole must match: the engine renames only bytes that match both the job
+ * and the inventory.
+ *
+ * Destination paths come from the plan (already safe relative paths); the
+ * folders are made one at a time under --to, and a folder that is a symbolic
+ * link (or not a folder) is refused: nothing is ever written outside --to.
+ */
+import {lstat, mkdir, realpath, unlink, utimes} from 'node:fs/promises';
+import {join} from 'node:path';
+import {ExitCode, ThawError} from '../../errors.js';
+import {inert} from '../../inert.js';
+import type {Job} from '../../glacier/api.js';
+import {inspectPartial, journalPath, partPath, startDownload} from '../../engine/download.js';
+import {MiB, treeHashFile} from '../../engine/tree-hash.js';
+import {StateCode} from '../state.js';
+import type {Context} from './context.js';
+import {failpoint} from './failpoint.js';
+
+type Entry = {position: number; job: Job; completedAt: number};
+
+/** Whole-archive download attempts (after the engine's own chunk retries) before an archive fails for good. */
+const VERIFY_ATTEMPTS = 3;
+const SERVICE_ATTEMPTS = 5;
+
+export class Downloader {
+	/** Ready archives, latest expiry first (pop() gives the earliest). */
+	private queue: Entry[] = [];
+	private sorted = true;
+	private readonly queued = new Set<number>();
+	readonly active = new Set<number>();
+	private readonly attempts = new Map<number, {verify: number; service: number}>();
+	private readonly safeDirs = new Set<string>();
+	private root: string | undefined;
+	private readonly limit: number;
+	private readonly perArchive: number;
+	private readonly flights = new Set<Promise<void>>();
+
+	constructor(private readonly context: Context) {
+		const concurrency = context.options.concurrency ?? 16;
+		this.limit = concurrency;
+		this.perArchive = Math.max(1, Math.min(8, concurrency));
+	}
+
+	get waiting(): number {
+		return this.queue.length;
+	}
+
+	get running(): number {
+		return this.active.size;
+	}
+
+	/** A ready job for this archive (kept once: the first one wins until it is done). */
+	add(position: number, job: Job): void {
+		if (this.queued.has(position) || this.active.has(position)) return;
+		const completedAt = Date.parse(job.CompletionDate ?? '') || 0;
+		this.queued.add(position);
+		this.queue.push({position, job, completedAt});
+		this.sorted = false;
+	}
+
+	/** Forget a queued archive (its job is gone). */
+	remove(position: number): void {
+		if (!this.queued.delete(position)) return;
+		this.queue = this.queue.filter(entry => entry.position !== position);
+	}
+
+	/** Start downloads while there is room. */
+	pump(): void {
+		if (this.context.signal.aborted) return;
+		if (!this.sorted) {
+			this.queue.sort((a, b) => b.completedAt - a.completedAt || b.position - a.position);
+			this.sorted = true;
+		}
+
+		while (this.active.size < this.limit && this.queue.length > 0) {
+			const entry = this.queue.pop()!;
+			this.queued.delete(entry.position);
+			this.active.add(entry.position);
+			this.context.store.set({downloading: this.active.size});
+			const flight = this.download(entry).catch((error: unknown) => {
+				this.context.abort(error instanceof Error ? error : new Error(String(error)));
+			}).finally(() => {
+				this.active.delete(entry.position);
+				this.flights.delete(flight);
+				this.context.store.set({downloading: this.active.size});
+				this.pump();
+				this.context.wake();
+			});
+			this.flights.add(flight);
+		}
+	}
+
+	/** Wait for every download in flight (when stopping). */
+	async settle(): Promise<void> {
+		await Promise.allSettled([...this.flights]);
+	}
+
+	private async rootDir(): Promise<string> {
+		if (this.root) return this.root;
+		const to = this.context.plan.header.to;
+		await mkdir(to, {recursive: true}).catch((error: unknown) => {
+			throw localError(error, `create the destination folder ${to}`);
+		});
+		this.root = await realpath(to);
+		return this.root;
+	}
+
+	/** Make the folders of `relativePath` under --to, one by one, refusing symbolic links and non-folders. */
+	private async ensureParents(relativePath: string): Promise<string> {
+		const root = await this.rootDir();
+		const segments = relativePath.split('/');
+		let dir = root;
+		for (let k = 0; k < segments.length - 1; k++) {
+			dir = join(dir, segments[k]);
+			if (this.safeDirs.has(dir)) continue;
+			try {
+				// eslint-disable-next-line no-await-in-loop
+				await mkdir(dir);
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw localError(error, `create the folder ${dir}`);
+			}
+
+			// eslint-disable-next-line no-await-in-loop
+			const info = await lstat(dir);
+			if (info.isSymbolicLink()) throw new ThawError(`${inert(dir)} is a symbolic link: thaw never writes through one (it could lead outside ${inert(root)}); move it away and run again`, ExitCode.local);
+			if (!info.isDirectory()) throw new ThawError(`${inert(dir)} is a file, not a folder: move it away and run again`, ExitCode.local);
+			this.safeDirs.add(dir);
+		}
+
+		return join(root, relativePath);
+	}
+
+	/**
+	 * When the archive's final name already holds a file: the right bytes
+	 * (an earlier run stopped after the rename) -> journaled verified, true;
+	 * anything else -> failed for good (never overwritten), true. False when
+	 * the name is free.
+	 */
+	async checkExisting(position: number): Promise<boolean> {
+		const {plan, journal} = this.context;
+		const root = await this.rootDir();
+		const outfile = join(root, plan.paths[position]);
+		let info;
+		try {
+			info = await lstat(outfile);
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+			throw localError(error, `check ${outfile}`);
+		}
+
+		if (!info.isFile()) {
+			await this.context.failFinal(position, 'local', `${inert(outfile)} exists and is not a regular file (${info.isSymbolicLink() ? 'a symbolic link' : 'a folder or device'}): move it away and run again`);
+			return true;
+		}
+
+		const size = plan.sizes[position];
+		let hash: string | undefined;
+		if (info.size === size) {
+			hash = (await treeHashFile(outfile, {bufferSize: Math.min(8 * MiB, Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(size + 1)))), threads: 1}).catch(() => undefined))?.hash;
+		}
+
+		if (hash !== plan.hashes[position]) {
+			await this.context.failFinal(position, 'local', `${inert(outfile)} already exists and is not this archive (${info.size === size ? 'its tree hash differs' : `${info.size} bytes, not ${size}`}): move it away and run again`);
+			return true;
+		}
+
+		await this.finishVerified(position, outfile);
+		return true;
+	}
+
+	private async finishVerified(position: number, outfile: string): Promise<void> {
+		const {plan, journal} = this.context;
+		const mtime = plan.mtimes[position];
+		if (!Number.isNaN(mtime)) {
+			await utimes(outfile, mtime / 1000, mtime / 1000).catch((error: unknown) => {
+				this.context.store.log('warn', `could not set the modification time of ${outfile}: ${(error as Error).message}`);
+			});
+		}
+
+		await journal.append({t: 'verified', i: plan.index[position], bytes: plan.sizes[position], at: Date.now()});
+		this.attempts.delete(position);
+		this.context.store.changed();
+	}
+
+	private async download(entry: Entry): Promise<void> {
+		const {context} = this;
+		const {plan, journal, connection, options} = context;
+		const {position} = entry;
+		const i = plan.index[position];
+		const state = journal.state.states[i];
+		if (state === StateCode.verified || state === StateCode.failed) return;
+		const job = entry.job;
+		if (job.ArchiveSHA256TreeHash && job.ArchiveSHA256TreeHash.toLowerCase() !== plan.hashes[position]) {
+			await context.failFinal(position, 'verification', `Glacier's ArchiveSHA256TreeHash ${inert(job.ArchiveSHA256TreeHash)} is not the inventory's ${plan.hashes[position]}: the vault and the inventory disagree about this archive`);
+			return;
+		}
+
+		let outfile: string;
+		try {
+			outfile = await this.ensureParents(plan.paths[position]);
+			if (await this.checkExisting(position)) return;
+			// A partial download of an older job of this archive cannot be continued: its chunks are another job's.
+			const partial = await inspectPartial(outfile).catch(() => null);
+			if (partial && partial.jobId !== job.JobId) await removePart(outfile);
+		} catch (error) {
+			await context.failFinal(position, 'local', error instanceof ThawError ? error.message : String(error));
+			return;
+		}
+
+		await journal.append({t: 'downloading', i, jobId: job.JobId, at: Date.now()});
+		const whole = `0-${plan.sizes[position] - 1}`;
+		const engineJob: Job = {
+			...job,
+			// The inventory's hash is what the whole must match, also when Glacier left a field out.
+			ArchiveSHA256TreeHash: job.ArchiveSHA256TreeHash ?? plan.hashes[position],
+			...(job.SHA256TreeHash || (job.RetrievalByteRange && job.RetrievalByteRange !== whole) ? {} : {SHA256TreeHash: plan.hashes[position]}),
+		};
+		context.throughput.begin(Date.now());
+		let counted = false;
+		try {
+			const download = startDownload({
+				connection,
+				vaultName: plan.header.vaultName,
+				jobId: job.JobId,
+				outfile,
+				job: engineJob,
+				concurrency: this.perArchive,
+				overwrite: false,
+				notifyMs: 1000,
+				signal: context.signal,
+				...(options.retryBaseMs === undefined ? {} : {retryBaseMs: options.retryBaseMs}),
+				...(options.retryCapMs === undefined ? {} : {retryCapMs: options.retryCapMs}),
+				...(options.readTimeoutMs === undefined ? {} : {readTimeoutMs: options.readTimeoutMs}),
+			});
+			const result = await download.done;
+			context.throughput.add(result.snapshot.total);
+			context.throughput.end(Date.now());
+			counted = true;
+			failpoint('after-rename');
+			if (result.verdict.computed !== plan.hashes[position]) {
+				// Cannot happen (the engine checked the same hash before renaming); never keep wrong bytes under the final name.
+				await unlink(outfile).catch(() => undefined);
+				throw new ThawError(`the downloaded bytes' tree hash ${result.verdict.computed ?? '?'} is not the inventory's`, ExitCode.verification);
+			}
+
+			await this.finishVerified(position, outfile);
+		} catch (error) {
+			if (!counted) context.throughput.end(Date.now());
+			if (context.signal.aborted) return;
+			await this.failed(entry, outfile, error);
+		}
+	}
+
+	private async failed(entry: Entry, outfile: string, error: unknown): Promise<void> {
+		const {context} = this;
+		const {position} = entry;
+		const i = context.plan.index[position];
+		const thawError = error instanceof ThawError ? error : new ThawError(String((error as Error)?.message ?? error), ExitCode.unexpected, {cause: error});
+		const attempts = this.attempts.get(position) ?? {verify: 0, service: 0};
+		this.attempts.set(position, attempts);
+		const message = thawError.message;
+		switch (thawError.exitCode) {
+			case ExitCode.job: {
+				// Expired, failed or not found: the job is gone. Its partial bytes are another job's now.
+				await removePart(outfile);
+				await context.reinitiate(position, `the job is gone before its output was read: ${message}`);
+				return;
+			}
+
+			case ExitCode.verification: {
+				await removePart(outfile);
+				attempts.verify++;
+				if (attempts.verify >= VERIFY_ATTEMPTS) {
+					await context.failFinal(position, 'verification', `${message} (${attempts.verify} whole downloads)`);
+					return;
+				}
+
+				await context.journal.append({t: 'failed', i, reason: `verification: ${message}`, final: false, at: Date.now()});
+				break;
+			}
+
+			case ExitCode.local: {
+				const code = ((thawError.cause as NodeJS.ErrnoException | undefined)?.code) ?? '';
+				if (code !== 'ENOSPC' && code !== 'EDQUOT' && !/disk is full|quota/.test(message)) {
+					await context.failFinal(position, 'local', message);
+					return;
+				}
+
+				context.store.log('warn', `${message}: waiting before trying again`);
+				await context.journal.append({t: 'failed', i, reason: `local: ${message}`, final: false, at: Date.now()});
+				break;
+			}
+
+			default: {
+				attempts.service++;
+				if (attempts.service >= SERVICE_ATTEMPTS) {
+					await context.failFinal(position, 'service', `${message} (${attempts.service} tries)`);
+					return;
+				}
+
+				await context.journal.append({t: 'failed', i, reason: `service: ${message}`, final: false, at: Date.now()});
+				break;
+			}
+		}
+
+		// Try again later (the journal says ready again): after a pause, from the queue.
+		const delay = Math.min(context.pollMs, 1000 * (2 ** (attempts.verify + attempts.service)));
+		setTimeout(() => {
+			if (context.signal.aborted) return;
+			this.add(position, entry.job);
+			context.wake();
+		}, delay).unref();
+	}
+}
+
+async function removePart(outfile: string): Promise<void> {
+	await unlink(partPath(outfile)).catch(() => undefined);
+	await unlink(journalPath(outfile)).catch(() => undefined);
+}
+
+function localError(error: unknown, what: string): ThawError {
+	if (error instanceof ThawError) return error;
+	const code = (error as NodeJS.ErrnoException)?.code ?? '';
+	return new ThawError(`cannot ${inert(what)}: ${code || (error as Error)?.message || String(error)}`, ExitCode.local, {cause: error});
+}

@@ -1,0 +1,289 @@
+/**
+ * `thaw restore run`: one shard of a plan, from planned to verified on disk,
+ * unattended for days. Three loops share one journal: the initiator (paced
+ * waves of InitiateJob), the poller (one ListJobs walk per --poll-seconds)
+ * and the downloads (earliest expiry first). The journal is the truth: a
+ * kill at any moment loses at most work that is done again, never money
+ * (intents before calls, adoption by tag) and never correctness (the engine
+ * renames only verified bytes).
+ */
+import {setMaxListeners} from 'node:events';
+import {mkdir} from 'node:fs/promises';
+import {join} from 'node:path';
+import {ExitCode, ThawError, type ExitCodeValue} from '../../errors.js';
+import {inert} from '../../inert.js';
+import {toThawError} from '../../glacier/errors.js';
+import type {Job} from '../../glacier/api.js';
+import {RestoreJournal} from '../journal.js';
+import {StateCode, archiveStates} from '../state.js';
+import {shardName} from '../shard.js';
+import {adoptAll} from './adopt.js';
+import {Aimd} from './aimd.js';
+import {failureKindOf, failureReason, sleep, type Context, type FailureKind, type RunnerOptions} from './context.js';
+import {Downloader} from './download.js';
+import {failpoint} from './failpoint.js';
+import {Initiator} from './initiate.js';
+import {Throughput} from './pacing.js';
+import {loadShardPlan} from './plan.js';
+import {poll} from './poll.js';
+import {emptyCounts, RunStore} from './store.js';
+
+export type {RunnerOptions} from './context.js';
+
+export type RunResult = {
+	exitCode: ExitCodeValue;
+	total: number;
+	verified: number;
+	failed: number;
+	failures: Array<{index: number; path: string; reason: string}>;
+	reinitiated: number;
+	initiatedThisRun: number;
+	adopted: number;
+};
+
+export type Run = {store: RunStore; done: Promise<RunResult>; cancel(): void};
+
+/** Every this many polls the walk covers every status, not only completed jobs. */
+const FULL_WALK_EVERY = 6;
+
+/** How often the journal is compacted during a run (besides its own every-100,000-records rule). */
+const COMPACT_EVERY_MS = 10 * 60 * 1000;
+
+export function startRestore(options: RunnerOptions): Run {
+	const controller = new AbortController();
+	// Every download and every wait listens to it: hundreds at once is the design, not a leak.
+	setMaxListeners(0, controller.signal);
+	if (options.signal) {
+		if (options.signal.aborted) controller.abort();
+		else options.signal.addEventListener('abort', () => controller.abort(), {once: true});
+	}
+
+	const store = new RunStore({shard: shardName(options.shard), vaultName: '', tier: ''});
+	const done = runRestore(options, store, controller);
+	done.catch(() => undefined);
+	return {store, done, cancel: () => controller.abort()};
+}
+
+async function runRestore(options: RunnerOptions, store: RunStore, controller: AbortController): Promise<RunResult> {
+	const plan = await loadShardPlan(options.planDir, options.shard);
+	const shardDir = join(options.planDir, 'shards', shardName(options.shard));
+	await mkdir(shardDir, {recursive: true}).catch((error: unknown) => {
+		throw new ThawError(`cannot create ${inert(shardDir)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.local);
+	});
+	// TODO(lock): acquireLock(shardDir) from source/engine/lock.ts once it lands (exit 6 naming the holder).
+	const journal = await RestoreJournal.open(shardDir, plan.planArchives);
+	const pollMs = options.pollMs ?? 300_000;
+	store.set({vaultName: plan.header.vaultName, tier: plan.header.tier, total: plan.index.length, bytesTotal: plan.bytes});
+	store.countWith(() => {
+		const counts = emptyCounts();
+		let bytesVerified = 0;
+		for (let position = 0; position < plan.index.length; position++) {
+			const state = journal.state.states[plan.index[position]];
+			counts[archiveStates[state]]++;
+			if (state === StateCode.verified) bytesVerified += plan.sizes[position];
+		}
+
+		return {counts, bytesVerified};
+	});
+
+	let fatal: Error | undefined;
+	let wakeUp: (() => void) | undefined;
+	const wake = () => {
+		const resolve = wakeUp;
+		wakeUp = undefined;
+		resolve?.();
+	};
+
+	const aimd = new Aimd({initialPerSecond: options.initiateRate ?? 5});
+	const throughput = new Throughput();
+	let initiator!: Initiator;
+	let downloader!: Downloader;
+	const context: Context = {
+		options, connection: options.connection, plan, journal, store, throughput, tier: plan.header.tier, pollMs,
+		signal: controller.signal,
+		jobs: new Map(),
+		uncertain: new Set(),
+		wake,
+		requeue(position) {
+			downloader.remove(position);
+			initiator.add(position);
+			wake();
+		},
+		ready(position: number, job: Job) {
+			const i = plan.index[position];
+			context.jobs.set(i, job);
+			const state = journal.state.states[i];
+			if (state !== StateCode.ready && state !== StateCode.downloading) {
+				const completedAt = Date.parse(job.CompletionDate ?? '') || Date.now();
+				void journal.append({t: 'ready', i, jobId: job.JobId, completedAt, at: Date.now()}).then(wake, abort);
+			}
+
+			downloader.add(position, job);
+			downloader.pump();
+			wake();
+		},
+		async failFinal(position: number, kind: FailureKind, message: string) {
+			const i = plan.index[position];
+			await journal.append({t: 'failed', i, reason: failureReason(kind, message), final: true, at: Date.now()});
+			store.log('error', `archive ${i} (${plan.paths[position]}) failed for good: ${message}`);
+		},
+		async reinitiate(position: number, reason: string) {
+			const i = plan.index[position];
+			await journal.append({t: 'reinitiate', i, reason, at: Date.now()});
+			context.jobs.delete(i);
+			store.add('reinitiated');
+			store.log('warn', `archive ${i} (${plan.paths[position]}): ${reason}`);
+			context.requeue(position);
+		},
+		abort,
+	};
+
+	function abort(error: unknown): void {
+		fatal ??= error instanceof Error ? error : new Error(String(error));
+		controller.abort();
+		wake();
+	}
+
+	downloader = new Downloader(context);
+	initiator = new Initiator(context, aimd, async position => downloader.checkExisting(position));
+
+	const unfinished = (): number => {
+		let left = 0;
+		for (let position = 0; position < plan.index.length; position++) {
+			const state = journal.state.states[plan.index[position]];
+			if (state !== StateCode.verified && state !== StateCode.failed) left++;
+		}
+
+		return left;
+	};
+
+	const loops: Array<Promise<void>> = [];
+	try {
+		store.set({phase: 'adopting'});
+		if (options.retryFailed) {
+			for (let position = 0; position < plan.index.length; position++) {
+				const i = plan.index[position];
+				// eslint-disable-next-line no-await-in-loop
+				if (journal.state.states[i] === StateCode.failed) await journal.append({t: 'reinitiate', i, reason: `retrying after: ${journal.state.failures.get(i) ?? 'a failure'} (--retry-failed)`, at: Date.now()});
+			}
+		}
+
+		await adoptAll(context).catch((error: unknown) => {
+			throw toThawError(error, {connection: options.connection, what: 'list the vault\'s jobs', vaultName: plan.header.vaultName});
+		});
+		initiator.sortQueued();
+		store.set({phase: 'running'});
+
+		// The poller: one walk per pollMs.
+		loops.push((async () => {
+			let failures = 0;
+			let polls = 0;
+			while (!controller.signal.aborted) {
+				store.set({nextPollAt: Date.now() + pollMs});
+				// eslint-disable-next-line no-await-in-loop
+				await sleep(pollMs, controller.signal);
+				if (controller.signal.aborted) break;
+				failpoint('poll');
+				try {
+					// eslint-disable-next-line no-await-in-loop
+					await poll(context, downloader.active, ++polls % FULL_WALK_EVERY === 0);
+					failures = 0;
+				} catch (error) {
+					if (controller.signal.aborted) break;
+					const thawError = toThawError(error, {connection: options.connection, what: 'list the vault\'s jobs', vaultName: plan.header.vaultName});
+					failures++;
+					if (thawError.exitCode !== ExitCode.service || /access denied/.test(thawError.message)) {
+						abort(thawError);
+						break;
+					}
+
+					store.log('warn', `${thawError.message} (will try again at the next poll${failures > 1 ? `; ${failures} in a row` : ''})`);
+				}
+
+				wake();
+			}
+		})());
+
+		// The initiator: a wave whenever the pacing allows one.
+		loops.push((async () => {
+			while (!controller.signal.aborted) {
+				// eslint-disable-next-line no-await-in-loop
+				const started = await initiator.wave();
+				// eslint-disable-next-line no-await-in-loop
+				if (!started) await sleep(started ? 0 : 200, controller.signal);
+			}
+		})().catch(abort));
+
+		let lastCompact = Date.now();
+		while (!controller.signal.aborted) {
+			downloader.pump();
+			if (unfinished() === 0) break;
+			if (Date.now() - lastCompact > COMPACT_EVERY_MS) {
+				lastCompact = Date.now();
+				// eslint-disable-next-line no-await-in-loop
+				await journal.compact();
+			}
+
+			// Woken by changes, but a scan of the shard's states at most every 100 ms (a million archives cost ~2 ms a scan).
+			// eslint-disable-next-line no-await-in-loop
+			await sleep(100, controller.signal);
+			// eslint-disable-next-line no-await-in-loop
+			await new Promise<void>(resolve => {
+				wakeUp = resolve;
+				setTimeout(resolve, 400).unref();
+			});
+		}
+
+		controller.abort();
+		await Promise.allSettled(loops);
+		await downloader.settle();
+		const rate = throughput.rate(Date.now());
+		if (rate !== null) await journal.append({t: 'throughput', bytesPerSecond: Math.round(rate), at: Date.now()});
+		await journal.compact().catch(() => undefined);
+	} catch (error) {
+		fatal ??= error instanceof Error ? error : new Error(String(error));
+	} finally {
+		controller.abort();
+		await Promise.allSettled(loops);
+		await downloader.settle();
+		await journal.close().catch(() => undefined);
+	}
+
+	if (fatal) {
+		store.set({phase: 'failed'});
+		throw fatal instanceof ThawError ? fatal : toThawError(fatal, {connection: options.connection, what: 'restore', vaultName: plan.header.vaultName});
+	}
+
+	const result = summarize(plan, journal, store);
+	if (options.signal?.aborted && unfinished() > 0) {
+		store.set({phase: 'cancelled'});
+		return {...result, exitCode: ExitCode.interrupted};
+	}
+
+	store.set({phase: 'done'});
+	return result;
+}
+
+function summarize(plan: Awaited<ReturnType<typeof loadShardPlan>>, journal: RestoreJournal, store: RunStore): RunResult {
+	let verified = 0;
+	const failures: RunResult['failures'] = [];
+	const kinds = new Set<FailureKind>();
+	for (let position = 0; position < plan.index.length; position++) {
+		const i = plan.index[position];
+		const state = journal.state.states[i];
+		if (state === StateCode.verified) verified++;
+		else if (state === StateCode.failed) {
+			const reason = journal.state.failures.get(i) ?? 'unknown';
+			failures.push({index: i, path: plan.paths[position], reason});
+			kinds.add(failureKindOf(reason));
+		}
+	}
+
+	let exitCode: ExitCodeValue = ExitCode.ok;
+	if (kinds.has('verification')) exitCode = ExitCode.verification;
+	else if (kinds.has('local')) exitCode = ExitCode.local;
+	else if (kinds.has('service')) exitCode = ExitCode.service;
+	else if (kinds.has('job')) exitCode = ExitCode.job;
+	const snapshot = store.getSnapshot();
+	return {exitCode, total: plan.index.length, verified, failed: failures.length, failures, reinitiated: snapshot.reinitiated, initiatedThisRun: snapshot.initiatedThisRun, adopted: snapshot.adopted};
+}
