@@ -161,3 +161,13 @@ export async function wrongFiles(w: World, which: PlanArchive[] = w.archives): P
 
 	return wrong;
 }
+
+/** Run the emulated clock fast: `step` emulated ms every `everyMs` real ms, until stopped (jobs complete, 24-h windows pass). */
+export function fastClock(w: World, step = 10 * 60 * 1000, everyMs = 50): () => void {
+	const timer = setInterval(() => {
+		w.clock.offset += step;
+	}, everyMs);
+	return () => {
+		clearInterval(timer);
+	};
+}

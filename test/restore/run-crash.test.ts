@@ -1,0 +1,145 @@
+/**
+ * kill -9 at any moment, then run again: nothing verified is fetched again,
+ * no archive is initiated twice, no wrong bytes under a final name. Each
+ * test spawns build/cli.js, kills it with SIGKILL at a phase seen in its
+ * journal (or at a failpoint where no outside timing could hit), and runs
+ * it again to the end.
+ */
+import {stat} from 'node:fs/promises';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {parseTag} from '../../source/restore/runner/tag.js';
+import {fastClock, initiationsByIndex, journalRecords, MiB, runCli, until, world, wrongFiles, type ArchiveInput, type World} from './run-helpers.js';
+
+let w: World | undefined;
+afterEach(async () => {
+	await w?.close();
+	w = undefined;
+});
+
+function smallArchives(count: number, size = 2048): ArchiveInput[] {
+	return Array.from({length: count}, (_, k) => ({size: size + k, path: `small/${String(k).padStart(3, '0')}.bin`}));
+}
+
+/** Files already under a final name must hold exactly the archive's bytes. */
+async function noWrongBytes(world: World): Promise<void> {
+	const present = [];
+	for (const archive of world.archives) {
+		if (await stat(join(world.to, archive.path)).then(() => true, () => false)) present.push(archive);
+	}
+
+	expect(await wrongFiles(world, present)).toEqual([]);
+}
+
+function count(records: Array<Record<string, unknown>>, t: string): number {
+	return records.filter(r => r.t === t).length;
+}
+
+/** GetJobOutput requests served per plan index. */
+function outputRequests(world: World): number[] {
+	const indexOf = new Map<string, number>();
+	for (const job of world.emulator.jobs(world.vault)) {
+		const tag = parseTag(job.description);
+		if (tag) indexOf.set(job.jobId, tag.index);
+	}
+
+	const counts = world.archives.map(() => 0);
+	for (const request of world.emulator.requests) {
+		if (request.op !== 'GetJobOutput') continue;
+		const jobId = /\/jobs\/([^/]+)\/output/.exec(request.path)?.[1];
+		const index = jobId === undefined ? undefined : indexOf.get(jobId);
+		if (index !== undefined) counts[index]++;
+	}
+
+	return counts;
+}
+
+async function killWhen(world: World, args: string[], test: (records: Array<Record<string, unknown>>) => Promise<boolean> | boolean, env: Record<string, string> = {}): Promise<void> {
+	const run = runCli(world, args, env);
+	let exited = false;
+	void run.done.then(() => {
+		exited = true;
+	});
+	await until(async () => exited || test(await journalRecords(world)), 20_000, 'the phase to kill in');
+	run.child.kill('SIGKILL');
+	const {signal, code, stderr} = await run.done;
+	expect(signal, `the runner ended on its own (exit ${code}): ${stderr}`).toBe('SIGKILL');
+}
+
+async function finish(world: World, args: string[] = []): Promise<void> {
+	// Emulated time runs (10 min every 50 ms): jobs started by this run complete, none expires before it is read.
+	const stop = fastClock(world);
+	const {code, stderr} = await runCli(world, ['--quiet', ...args]).done.finally(stop);
+	expect(code, stderr).toBe(0);
+	expect(await wrongFiles(world)).toEqual([]);
+	expect(initiationsByIndex(world)).toEqual(world.archives.map(() => 1));
+}
+
+describe('thaw restore run after kill -9', () => {
+	it('during initiation: the rerun adopts what was started, initiates the rest, each archive once', async () => {
+		w = await world(smallArchives(60), {emulator: {jobDelayMs: 60 * 60 * 1000}});
+		const world_ = w;
+		await killWhen(w, ['--quiet'], records => count(records, 'initiated') >= 8);
+		const started = initiationsByIndex(w).filter(n => n > 0).length;
+		expect(started).toBeGreaterThan(0);
+		expect(started).toBeLessThan(60);
+		world_.clock.offset += 2 * 60 * 60 * 1000;
+		await finish(w);
+	});
+
+	it('while polling: the rerun adopts every job, starts none', async () => {
+		w = await world(smallArchives(12), {emulator: {jobDelayMs: 4 * 60 * 60 * 1000}});
+		await killWhen(w, ['--quiet'], records => count(records, 'initiated') === 12);
+		const initiations = w.emulator.requests.filter(r => r.op === 'InitiateJob').length;
+		w.clock.offset += 5 * 60 * 60 * 1000;
+		await finish(w);
+		expect(w.emulator.requests.filter(r => r.op === 'InitiateJob').length).toBe(initiations);
+	});
+
+	it('during a download: the rerun continues the .part, bytes right, one InitiateJob', async () => {
+		w = await world([{size: 33 * MiB + 1, path: 'big/disk.img'}, ...smallArchives(3)]);
+		w.emulator.faults.add({kind: 'bandwidth', bytesPerSecond: 24 * MiB, times: Number.POSITIVE_INFINITY});
+		const part = join(w.to, 'big/disk.img.part');
+		await killWhen(w, ['--quiet'], async () => ((await stat(part).catch(() => undefined))?.size ?? 0) > 0 && (await journalRecords(w!)).some(r => r.t === 'downloading' && r.i === 0));
+		await noWrongBytes(w);
+		w.emulator.faults.clear();
+		await finish(w);
+	});
+
+	it('between the rename and its journal line: the file is checked, not fetched again', async () => {
+		w = await world(smallArchives(8));
+		const {signal} = await runCli(w, ['--quiet', '--concurrency', '1'], {THAW_FAILPOINT: 'after-rename:3'}).done;
+		expect(signal).toBe('SIGKILL');
+		await noWrongBytes(w);
+		const fetchedBefore = outputRequests(w);
+		const renamed = fetchedBefore.filter(n => n > 0).length;
+		expect(renamed).toBeGreaterThanOrEqual(3);
+		await finish(w);
+		const fetched = outputRequests(w);
+		// Every archive was fetched once in all: those already on disk were hashed, not downloaded again.
+		expect(fetched).toEqual(w.archives.map(() => 1));
+	});
+});
+
+describe('thaw restore run shards', () => {
+	it('two shards in parallel share one PLAN: every archive restored once, each shard its own journal', async () => {
+		w = await world(smallArchives(40, 1000));
+		const [a, b] = await Promise.all([runCli(w, ['--quiet', '--shard', '0/2']).done, runCli(w, ['--quiet', '--shard', '1/2']).done]);
+		expect(a.code, a.stderr).toBe(0);
+		expect(b.code, b.stderr).toBe(0);
+		expect(await wrongFiles(w)).toEqual([]);
+		expect(initiationsByIndex(w)).toEqual(w.archives.map(() => 1));
+		expect(await stat(join(w.planDir, 'shards/0-of-2/journal.log')).then(() => true)).toBe(true);
+		expect(await stat(join(w.planDir, 'shards/1-of-2/journal.log')).then(() => true)).toBe(true);
+	});
+
+	it('--shard auto/N takes K from JOB_COMPLETION_INDEX; a bad one is one line, exit 2', async () => {
+		w = await world(smallArchives(6, 100));
+		const good = await runCli(w, ['--quiet', '--shard', 'auto/1'], {JOB_COMPLETION_INDEX: '0'}).done;
+		expect(good.code, good.stderr).toBe(0);
+		const bad = await runCli(w, ['--shard', 'auto/2'], {JOB_COMPLETION_INDEX: '5'}).done;
+		expect(bad.code).toBe(2);
+		expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+		expect(bad.stderr).toMatch(/JOB_COMPLETION_INDEX is 5/);
+	});
+});
