@@ -24,8 +24,6 @@ export type PlanArchive = ArchiveInput & {archiveId: string; treeHash: string; i
 
 export type World = {
 	emulator: Emulator;
-	/** Emulated time runs this far ahead of real time (tests jump it). */
-	clock: {offset: number};
 	vault: string;
 	root: string;
 	planDir: string;
@@ -49,8 +47,7 @@ export const mixedArchives: ArchiveInput[] = [
 ];
 
 export async function world(inputs: ArchiveInput[], options: {emulator?: EmulatorOptions; tier?: 'Bulk' | 'Standard' | 'Expedited'; fallbackTier?: 'Standard'; mutatePlan?: (plan: Record<string, unknown>) => void} = {}): Promise<World> {
-	const clock = {offset: 0};
-	const emulator = await startEmulator({hashCacheDir: false, now: () => Date.now() + clock.offset, ...options.emulator});
+	const emulator = await startEmulator({hashCacheDir: false, ...options.emulator});
 	const vault = 'family-photos';
 	emulator.createVault(vault);
 	const root = await mkdtemp(join(tmpdir(), 'thaw-restore-run-'));
@@ -77,7 +74,7 @@ export async function world(inputs: ArchiveInput[], options: {emulator?: Emulato
 	await writeFile(join(planDir, 'plan.json'), planJson);
 	await writeFile(join(planDir, 'archives.jsonl'), archives.map(a => JSON.stringify([a.archiveId, a.size, a.treeHash, a.path, a.mtimeMs ?? null, '2019-01-01T00:00:00Z'])).join('\n') + '\n');
 	return {
-		emulator, clock, vault, root, planDir, to, archives, planId: planIdOf(Buffer.from(planJson)),
+		emulator, vault, root, planDir, to, archives, planId: planIdOf(Buffer.from(planJson)),
 		async close() {
 			await emulator.close();
 			await rm(root, {recursive: true, force: true});
@@ -133,8 +130,13 @@ export async function until(test: () => Promise<boolean> | boolean, ms = 15_000,
 	}
 }
 
-/** InitiateJob calls that made a job, per plan index, from the jobs the emulator lists (tags). */
+/** InitiateJob calls that made a job, per plan index (the emulator counts them, expired jobs too). */
 export function initiationsByIndex(w: World): number[] {
+	return w.archives.map(archive => w.emulator.initiations(w.vault, archive.archiveId));
+}
+
+/** Every InitiateJob the emulator saw carried this plan's tag: jobs listed now, by plan index. */
+export function taggedJobs(w: World): number[] {
 	const counts = w.archives.map(() => 0);
 	for (const job of w.emulator.jobs(w.vault)) {
 		const tag = parseTag(job.description);
@@ -165,7 +167,7 @@ export async function wrongFiles(w: World, which: PlanArchive[] = w.archives): P
 /** Run the emulated clock fast: `step` emulated ms every `everyMs` real ms, until stopped (jobs complete, 24-h windows pass). */
 export function fastClock(w: World, step = 10 * 60 * 1000, everyMs = 50): () => void {
 	const timer = setInterval(() => {
-		w.clock.offset += step;
+		w.emulator.advance(step);
 	}, everyMs);
 	return () => {
 		clearInterval(timer);

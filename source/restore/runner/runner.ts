@@ -59,12 +59,21 @@ export function startRestore(options: RunnerOptions): Run {
 	}
 
 	const store = new RunStore({shard: shardName(options.shard), vaultName: '', tier: ''});
-	const done = runRestore(options, store, controller);
+	const cancelled = {value: options.signal?.aborted === true};
+	options.signal?.addEventListener('abort', () => {
+		cancelled.value = true;
+	}, {once: true});
+	const done = runRestore(options, store, controller, cancelled);
 	done.catch(() => undefined);
-	return {store, done, cancel: () => controller.abort()};
+	return {
+		store, done, cancel() {
+			cancelled.value = true;
+			controller.abort();
+		},
+	};
 }
 
-async function runRestore(options: RunnerOptions, store: RunStore, controller: AbortController): Promise<RunResult> {
+async function runRestore(options: RunnerOptions, store: RunStore, controller: AbortController, cancelled: {value: boolean}): Promise<RunResult> {
 	const plan = await loadShardPlan(options.planDir, options.shard);
 	const shardDir = join(options.planDir, 'shards', shardName(options.shard));
 	await mkdir(shardDir, {recursive: true}).catch((error: unknown) => {
@@ -94,7 +103,7 @@ async function runRestore(options: RunnerOptions, store: RunStore, controller: A
 		resolve?.();
 	};
 
-	const aimd = new Aimd({initialPerSecond: options.initiateRate ?? 5});
+	const aimd = new Aimd({initialPerSecond: options.initiateRate ?? 10});
 	const throughput = new Throughput();
 	let initiator!: Initiator;
 	let downloader!: Downloader;
@@ -255,7 +264,7 @@ async function runRestore(options: RunnerOptions, store: RunStore, controller: A
 	}
 
 	const result = summarize(plan, journal, store);
-	if (options.signal?.aborted && unfinished() > 0) {
+	if (cancelled.value && unfinished() > 0) {
 		store.set({phase: 'cancelled'});
 		return {...result, exitCode: ExitCode.interrupted};
 	}
