@@ -169,6 +169,10 @@ function summary(result: RunResult, to: string): string {
 	if (result.reinitiated > 0) parts.push(`${result.reinitiated} re-initiated`);
 	if (result.adopted > 0) parts.push(`${result.adopted} jobs adopted from an earlier run`);
 	parts.push(`${result.initiatedThisRun} retrievals started by this run`);
+	if (result.downloaded > 0) {
+		const rate = result.downloadSeconds > 0 ? `, ${Math.round(result.downloaded / result.downloadSeconds)} archives/s` : '';
+		parts.push(`${result.downloaded} downloaded in ${result.downloadSeconds.toFixed(1)} s${rate}`);
+	}
 	return parts.join('; ');
 }
 

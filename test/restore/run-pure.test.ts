@@ -169,3 +169,34 @@ describe('AIMD slow start', () => {
 		expect(aimd.rate).toBeCloseTo(50 + (1 / 50));
 	});
 });
+
+describe('thaw restore run arguments and progress line', async () => {
+	const {parseSize, positive, progressLine} = await import('../../source/headless/restore-run.js');
+	const {emptyCounts} = await import('../../source/restore/runner/store.js');
+
+	it('reads sizes with binary and decimal units', () => {
+		expect(parseSize('max-bytes-in-flight', '500GiB')).toBe(500 * GiB);
+		expect(parseSize('max-bytes-in-flight', '2TB')).toBe(2e12);
+		expect(parseSize('max-bytes-in-flight', '1.5t')).toBe(1.5 * 1024 * GiB);
+		expect(parseSize('max-bytes-in-flight', '1048576')).toBe(MiB);
+		expect(parseSize('x', undefined)).toBeUndefined();
+		expect(usageMessage(() => parseSize('max-bytes-in-flight', 'lots'))).toMatch(/500GiB/);
+		expect(usageMessage(() => parseSize('max-bytes-in-flight', '0'))).toMatch(/size/);
+	});
+
+	it('refuses hours over 24 and non-numbers', () => {
+		expect(positive('window-hours', '20', 'hours', 24)).toBe(20);
+		expect(usageMessage(() => positive('window-hours', '25', 'hours', 24))).toMatch(/window-hours/);
+		expect(usageMessage(() => positive('poll-seconds', '-1', 'seconds'))).toMatch(/poll-seconds/);
+	});
+
+	it('says what is verified, in retrieval, ready, failed, re-initiated and what paces it', () => {
+		const counts = {...emptyCounts(), verified: 5, initiated: 3, ready: 1, failed: 1, planned: 10};
+		const line = progressLine({
+			phase: 'running', shard: '0-of-1', vaultName: 'v', tier: 'Bulk', total: 20, bytesTotal: 20 * MiB, counts, bytesVerified: 5 * MiB,
+			downloading: 1, initiatedThisRun: 3, adopted: 0, reinitiated: 2, throttles: 4, initiateRate: 5, bytesPerSecond: 2 * MiB, pacingBytesPerSecond: 2 * MiB,
+			limitedBy: 'window', waiting: null, nextPollAt: 1000 + 65_000, startedAt: 0, log: [],
+		}, 1000);
+		expect(line).toBe('5/20 verified (5.0 MiB / 20.0 MiB, 25%)  3 in retrieval  1 ready  1 downloading  1 failed  2 re-initiated  4 throttled  2.0 MiB/s  paced by window  next poll 1:05');
+	});
+});

@@ -40,6 +40,10 @@ export class Downloader {
 	private readonly limit: number;
 	private readonly perArchive: number;
 	private readonly flights = new Set<Promise<void>>();
+	/** Archives downloaded (and verified) by this run, and when the first download started and the last one ended. */
+	downloaded = 0;
+	firstStart = 0;
+	lastEnd = 0;
 
 	constructor(private readonly context: Context) {
 		const concurrency = context.options.concurrency ?? 16;
@@ -215,6 +219,7 @@ export class Downloader {
 		}
 
 		await journal.append({t: 'downloading', i, jobId: job.JobId, at: Date.now()});
+		this.firstStart ||= Date.now();
 		const whole = `0-${plan.sizes[position] - 1}`;
 		const engineJob: Job = {
 			...job,
@@ -251,6 +256,8 @@ export class Downloader {
 			}
 
 			await this.finishVerified(position, outfile);
+			this.downloaded++;
+			this.lastEnd = Date.now();
 		} catch (error) {
 			if (!counted) context.throughput.end(Date.now());
 			if (context.signal.aborted) return;

@@ -39,6 +39,9 @@ export type RunResult = {
 	reinitiated: number;
 	initiatedThisRun: number;
 	adopted: number;
+	/** Archives downloaded by this run, and the seconds from the first download's start to the last one's end. */
+	downloaded: number;
+	downloadSeconds: number;
 };
 
 export type Run = {store: RunStore; done: Promise<RunResult>; cancel(): void};
@@ -263,7 +266,7 @@ async function runRestore(options: RunnerOptions, store: RunStore, controller: A
 		throw fatal instanceof ThawError ? fatal : toThawError(fatal, {connection: options.connection, what: 'restore', vaultName: plan.header.vaultName});
 	}
 
-	const result = summarize(plan, journal, store);
+	const result = {...summarize(plan, journal, store), downloaded: downloader.downloaded, downloadSeconds: downloader.downloaded > 0 ? (downloader.lastEnd - downloader.firstStart) / 1000 : 0};
 	if (cancelled.value && unfinished() > 0) {
 		store.set({phase: 'cancelled'});
 		return {...result, exitCode: ExitCode.interrupted};
@@ -273,7 +276,7 @@ async function runRestore(options: RunnerOptions, store: RunStore, controller: A
 	return result;
 }
 
-function summarize(plan: Awaited<ReturnType<typeof loadShardPlan>>, journal: RestoreJournal, store: RunStore): RunResult {
+function summarize(plan: Awaited<ReturnType<typeof loadShardPlan>>, journal: RestoreJournal, store: RunStore): Omit<RunResult, 'downloaded' | 'downloadSeconds'> {
 	let verified = 0;
 	const failures: RunResult['failures'] = [];
 	const kinds = new Set<FailureKind>();
