@@ -34,10 +34,13 @@ describe('thaw restore run against what Glacier does', () => {
 
 	it('PolicyEnforcedException: waits and retries, saying so, journaled as deferred, never a failure', async () => {
 		w = await world(archives(6, 100 * 1024), {tier: 'Standard', emulator: {retrievalPolicy: {Strategy: 'BytesPerHour', BytesPerHour: 250 * 1024}, tierDelayMs: {Standard: 60_000}}});
-		const stop = fastClock(w, 20 * 60 * 1000, 50);
 		const connection = connect({endpointUrl: w.emulator.url, region: 'us-east-1', demoCredentials: true});
+		let stop = () => undefined as void;
 		try {
 			const run = startRestore({connection, planDir: w.planDir, shard: {k: 0, n: 1}, pollMs: 50, deferMs: 60});
+			// Emulated time moves once the policy refused one: then hours pass and the policy lets the rest through.
+			await until(() => w!.emulator.requests.some(r => r.op === 'InitiateJob' && r.status === 400));
+			stop = fastClock(w, 10 * 60 * 1000, 50);
 			const result = await run.done;
 			expect(result).toMatchObject({exitCode: 0, verified: 6, failed: 0});
 			expect(run.store.getSnapshot().log.some(entry => entry.level === 'warn' && /retrieval policy is full.*not a failure/.test(entry.message))).toBe(true);
