@@ -17,6 +17,19 @@ const hour = 60 * minute;
  */
 export const glacierTierDelayMs: Readonly<Record<Tier, number>> = {Expedited: 3 * minute, Standard: 4 * hour, Bulk: 8 * hour};
 
+/**
+ * The demo compresses Glacier's retrieval times this much (Bulk 8 h -> 1 min)
+ * while its clock runs at real speed: a restore of restore-demo completes in
+ * about a minute, and the demo's other jobs keep their real 24-hour windows
+ * (a sped-up clock would expire every demo job within minutes).
+ */
+export const demoSpeedup = 480;
+export const demoTierDelayMs: Readonly<Record<Tier, number>> = {
+	Expedited: glacierTierDelayMs.Expedited / demoSpeedup,
+	Standard: glacierTierDelayMs.Standard / demoSpeedup,
+	Bulk: glacierTierDelayMs.Bulk / demoSpeedup,
+};
+
 export class EmulatedClock {
 	private readonly origin: number;
 	private offset = 0;

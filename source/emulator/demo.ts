@@ -1,11 +1,15 @@
 /**
- * The demo data: twelve vaults (so ListVaults pages), one with a few thousand
+ * The demo data: thirteen vaults (so ListVaults pages), one with a few thousand
  * archives and more than fifty jobs (so ListJobs and inventories page), one
  * whose descriptions come from the popular backup tools (and from people who
- * like commas, quotes and backslashes), and jobs in every state relative to
- * the clock at start. Everything is deterministic: same IDs, same bytes.
+ * like commas, quotes and backslashes), jobs in every state relative to the
+ * clock at start, and `restore-demo` (restore-demo.ts) to restore whole.
+ * Everything is deterministic: same IDs, same bytes.
  */
 import {MiB} from '../engine/tree-hash.js';
+import {cloudBerry, fastGlacier, mt1, mt2, qnap} from './descriptions.js';
+import {random} from './random.js';
+import {loadRestoreDemo, restoreDemoNote} from './restore-demo.js';
 import type {EmulatorState} from './state.js';
 import type {JobSpec} from './types.js';
 
@@ -13,51 +17,7 @@ const hour = 60 * 60 * 1000;
 const minute = 60 * 1000;
 const GiB = 1024 * MiB;
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6D_2B_79_F5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
-/** mt-aws-glacier: `mt2 ` + base64url (no padding) of UTF-8 JSON. */
-export function mt2(filename: string, mtime: string): string {
-	return `mt2 ${Buffer.from(JSON.stringify({filename, mtime}), 'utf8').toString('base64url')}`;
-}
-
-/** mt-aws-glacier's older form: the JSON was UTF-8-encoded twice. */
-export function mt1(filename: string, mtime: string): string {
-	const once = Buffer.from(JSON.stringify({filename, mtime}), 'utf8').toString('latin1');
-	return `mt1 ${Buffer.from(once, 'utf8').toString('base64url')}`;
-}
-
-/** FastGlacier v2-v4. */
-export function fastGlacier(path: string, lastModified: string, version = 4): string {
-	return `<m><v>${version}</v><p>${Buffer.from(path, 'utf8').toString('base64')}</p><lm>${lastModified}</lm></m>`;
-}
-
-/** UTF-7 (RFC 2152) as CloudBerry writes paths: non-ASCII as +base64(UTF-16BE)-. */
-export function utf7(text: string): string {
-	return text.replace(/[^\x20-\x7e]+|\+/g, run => {
-		if (run === '+') return '+-';
-		const utf16 = Buffer.alloc(run.length * 2);
-		for (let i = 0; i < run.length; i++) utf16.writeUInt16BE(run.charCodeAt(i), i * 2);
-		return `+${utf16.toString('base64').replace(/=+$/, '')}-`;
-	});
-}
-
-export function cloudBerry(path: string, modified: string): string {
-	return JSON.stringify({Path: utf7(path), UTCDateModified: modified, Flags: 0});
-}
-
-export function qnap(path: string): string {
-	return JSON.stringify({path, type: 'file'});
-}
+export {cloudBerry, fastGlacier, mt1, mt2, qnap, utf7} from './descriptions.js';
 
 export const demoVaultNotes: Record<string, string> = {
 	'backups-mixed': 'descriptions from mt-aws-glacier, FastGlacier, CloudBerry, QNAP and tricky plain text; jobs in every state',
@@ -65,6 +25,7 @@ export const demoVaultNotes: Record<string, string> = {
 	'video-archive-2016': 'a 10 GiB archive, retrieved',
 	'empty-vault': 'no archives',
 	'documents-2013': 'an inventory retrieval still in progress',
+	'restore-demo': restoreDemoNote,
 };
 
 export function loadDemo(store: EmulatorState): void {
@@ -168,6 +129,8 @@ export function loadDemo(store: EmulatorState): void {
 			store.addArchive(name, {size, description: `${name}/file-${String(i).padStart(3, '0')}.bin`, creationDate: at(createdMs + (i * 26 * hour)), seed: `demo:${name}:${i}`});
 		}
 	}
+
+	loadRestoreDemo(store);
 
 	add('documents-2013', 'inventory-in-progress', {type: 'inventory-retrieval', format: 'CSV', status: 'InProgress', createdAt: at(now - hour), completedAt: at(now + (3 * hour)), description: 'InProgress: inventory in CSV, ready 3 hours after the emulator started'});
 }

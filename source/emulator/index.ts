@@ -16,12 +16,12 @@ import {demoVaultNotes, loadDemo} from './demo.js';
 import {FaultSet} from './faults.js';
 import {LeafHashes} from './hashes.js';
 import {createHandler} from './server.js';
-import {EmulatedClock, glacierTierDelayMs, TokenBucket} from './clock.js';
+import {demoTierDelayMs, EmulatedClock, glacierTierDelayMs, TokenBucket} from './clock.js';
 import {EmulatorState} from './state.js';
 import type {Emulator, EmulatorOptions, RequestRecord, Tier} from './types.js';
 
 export type {ArchiveSpec, Emulator, EmulatorOptions, FaultHit, FaultKind, FaultRule, JobSpec, JobStatus, OperationName, RequestRecord, RetrievalPolicy, Tier, VaultSummary} from './types.js';
-export {glacierTierDelayMs} from './clock.js';
+export {demoSpeedup, demoTierDelayMs, glacierTierDelayMs} from './clock.js';
 export {defaultFreeTierBytesPerDay, jobLifetimeMs} from './state.js';
 export {faultKinds, operationNames} from './types.js';
 export {normalizeFaultRule, parseFaultSpec} from './faults.js';
@@ -137,6 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			clock.advance(ms);
 		},
 		timeScale: clock.timeScale,
+		tierDelayMs: {...store.options.tierDelayMs},
 		initiations(vault, archiveId) {
 			return store.initiations(vault, archiveId);
 		},
@@ -147,7 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	return emulator;
 }
 
-/** Per-tier completion delays: jobDelayMs wins; else tierDelayMs over the defaults (Glacier's once a time scale is set, else 0). */
+/** Per-tier completion delays: jobDelayMs wins; else tierDelayMs over the defaults (Glacier's once a time scale is set, the demo's, else 0). */
 function tierDelays(options: EmulatorOptions): Record<Tier, number> {
 	const check = (name: string, ms: number): number => {
 		if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${name} must be a non-negative number of milliseconds, not ${ms}`);
@@ -159,7 +160,9 @@ function tierDelays(options: EmulatorOptions): Record<Tier, number> {
 		return {Expedited: ms, Standard: ms, Bulk: ms};
 	}
 
-	const base = options.timeScale === undefined ? {Expedited: 0, Standard: 0, Bulk: 0} : {...glacierTierDelayMs};
+	// The demo without any timing option: Glacier's times compressed (Bulk 1 min) on a real-speed clock.
+	const demoDefaults = options.demo && options.timeScale === undefined && options.tierDelayMs === undefined;
+	const base = demoDefaults ? {...demoTierDelayMs} : options.timeScale === undefined ? {Expedited: 0, Standard: 0, Bulk: 0} : {...glacierTierDelayMs};
 	for (const [tier, ms] of Object.entries(options.tierDelayMs ?? {})) {
 		if (!(tier in base)) throw new TypeError(`tierDelayMs: unknown tier ${tier} (Expedited, Standard, Bulk)`);
 		if (ms !== undefined) base[tier as Tier] = check(`tierDelayMs.${tier}`, ms);

@@ -59,7 +59,8 @@ export type EmulatorOptions = {
 	timeScale?: number;
 	/**
 	 * Emulated time from InitiateJob to completion per tier (inventory jobs: Standard's). Defaults: 0, or
-	 * once timeScale is set Glacier's Expedited 3 min, Standard 4 h, Bulk 8 h. jobDelayMs, when given, wins for all.
+	 * once timeScale is set Glacier's Expedited 3 min, Standard 4 h, Bulk 8 h, or with the demo (and no
+	 * timeScale) those divided by demoSpeedup (Bulk 1 min). jobDelayMs, when given, wins for all.
 	 */
 	tierDelayMs?: Partial<Record<Tier, number>>;
 	/** A token bucket (real time) on InitiateJob: over it, 400 ThrottlingException "Rate exceeded". Default: no limit. */
@@ -120,6 +121,8 @@ export type Emulator = {
 	/** Jump the emulated clock forward (jobs complete, windows expire, inventories are taken). */
 	advance(ms: number): void;
 	readonly timeScale: number;
+	/** Emulated time from InitiateJob to completion per tier, as resolved from the options. */
+	readonly tierDelayMs: Readonly<Record<Tier, number>>;
 	/** Archive-retrieval InitiateJob calls that succeeded in a vault (for one archive when given); setup jobs (addJob) do not count. */
 	initiations(vault: string, archiveId?: string): number;
 	/** The data retrieval policy in force. */

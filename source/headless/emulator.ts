@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs';
 import process from 'node:process';
 import {ExitCode, ThawError, UsageError} from '../errors.js';
 import {inert} from '../inert.js';
-import {faultKinds, normalizeFaultRule, parseFaultSpec, startEmulator, type FaultRule} from '../emulator/index.js';
+import {demoSpeedup, faultKinds, normalizeFaultRule, parseFaultSpec, startEmulator, type EmulatorOptions, type FaultRule, type RetrievalPolicy, type Tier} from '../emulator/index.js';
 import {integer, parse} from './args.js';
 
 const help = `thaw emulator: a local Glacier-compatible server (the 2012 vault API) with demo data and fault injection.
@@ -18,8 +18,27 @@ Usage:
 Options:
   --port N             port to listen on (default 0: any free port)
   --host HOST          address to listen on (default 127.0.0.1)
-  --no-demo            start with no vaults (default: the demo vaults and jobs)
-  --job-delay SECONDS  how long jobs started with InitiateJob stay InProgress (default 0)
+  --demo               the demo vaults and jobs (the default), including restore-demo: a few
+                       thousand small archives to restore whole
+  --no-demo            start with no vaults
+  --job-delay SECONDS  how long jobs started with InitiateJob stay InProgress, every tier
+                       (default 0; with the demo: Glacier's times ${demoSpeedup} times faster:
+                       Expedited under a second, Standard 30 s, Bulk 1 min)
+  --tier-delay TIER=SECONDS[,TIER=SECONDS...]
+                       emulated time to completion per tier, e.g. Bulk=28800,Standard=14400
+  --time-scale N       the emulated clock runs N times faster than real time (default 1): job
+                       completion and the 24-hour download windows; once set, tiers take
+                       Glacier's Expedited 3 min, Standard 4 h, Bulk 8 h of emulated time
+  --initiate-rate PER_SECOND[/BURST]
+                       throttle InitiateJob bursts (token bucket; over it: ThrottlingException),
+                       e.g. 5/20 (default: no limit)
+  --retrieval-policy None|FreeTier|BytesPerHour=N
+                       the data retrieval policy at start (default None, as AWS's); Standard
+                       retrievals over it get PolicyEnforcedException; FreeTier allows
+                       10 GiB / 30 of Standard retrievals per 24 emulated hours
+  --expedited-capacity N
+                       Expedited retrievals allowed per 5 emulated minutes (default: unlimited);
+                       more get InsufficientCapacityException
   --fault KIND[:key=value,...]
                        inject a fault (repeatable), e.g. --fault drop:times=3,afterBytes=100000
                        kinds: ${faultKinds.join(', ')}
@@ -61,6 +80,44 @@ function faultsFromFile(file: string): FaultRule[] {
 	});
 }
 
+const usageHint = 'Run \'thaw emulator --help\' for usage.';
+
+function positiveNumber(name: string, value: string): number {
+	const number = Number(value);
+	if (!/^\d+(\.\d+)?$/.test(value) || !(number > 0) || !Number.isFinite(number)) throw new UsageError(`--${name} takes a positive number, not '${inert(value)}'. ${usageHint}`);
+	return number;
+}
+
+/** `Bulk=28800,Standard=14400` (seconds) -> ms per tier. */
+function tierDelays(value: string): Partial<Record<Tier, number>> {
+	const delays: Partial<Record<Tier, number>> = {};
+	for (const part of value.split(',')) {
+		const match = /^(expedited|standard|bulk)=(\d+(?:\.\d+)?)$/i.exec(part.trim());
+		if (!match) throw new UsageError(`--tier-delay takes TIER=SECONDS[,TIER=SECONDS...] with tiers Expedited, Standard and Bulk, not '${inert(value)}'. ${usageHint}`);
+		const tier = (match[1][0].toUpperCase() + match[1].slice(1).toLowerCase()) as Tier;
+		delays[tier] = Math.round(Number(match[2]) * 1000);
+	}
+
+	return delays;
+}
+
+/** `5` or `5/20`: per second and burst (default: the rate, at least 1). */
+function initiateRate(value: string): {perSecond: number; burst: number} {
+	const match = /^(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(value);
+	const perSecond = match ? Number(match[1]) : Number.NaN;
+	const burst = match?.[2] === undefined ? Math.max(1, Math.ceil(perSecond)) : Number(match[2]);
+	if (!match || !(perSecond > 0) || burst < 1) throw new UsageError(`--initiate-rate takes PER_SECOND[/BURST], e.g. 5/20, not '${inert(value)}'. ${usageHint}`);
+	return {perSecond, burst};
+}
+
+function retrievalPolicy(value: string): RetrievalPolicy {
+	if (/^none$/i.test(value)) return {Strategy: 'None'};
+	if (/^freetier$/i.test(value)) return {Strategy: 'FreeTier'};
+	const match = /^bytesperhour=(\d+)$/i.exec(value);
+	if (match && Number(match[1]) >= 1 && Number.isSafeInteger(Number(match[1]))) return {Strategy: 'BytesPerHour', BytesPerHour: Number(match[1])};
+	throw new UsageError(`--retrieval-policy takes None, FreeTier or BytesPerHour=N (N bytes, at least 1), not '${inert(value)}'. ${usageHint}`);
+}
+
 function formatSize(bytes: number): string {
 	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 	let value = bytes;
@@ -73,12 +130,25 @@ function formatSize(bytes: number): string {
 	return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+function formatDuration(ms: number): string {
+	if (ms === 0) return 'at once';
+	if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
+	if (ms < 3_600_000) return `${Number((ms / 60_000).toFixed(1))} min`;
+	return `${Number((ms / 3_600_000).toFixed(1))} h`;
+}
+
 export async function run(args: string[]): Promise<number> {
 	const {values} = parse('emulator', args, {
 		port: {type: 'string'},
 		host: {type: 'string'},
+		demo: {type: 'boolean'},
 		'no-demo': {type: 'boolean'},
 		'job-delay': {type: 'string'},
+		'tier-delay': {type: 'string'},
+		'time-scale': {type: 'string'},
+		'initiate-rate': {type: 'string'},
+		'retrieval-policy': {type: 'string'},
+		'expedited-capacity': {type: 'string'},
 		fault: {type: 'string', multiple: true},
 		faults: {type: 'string'},
 		quiet: {type: 'boolean'},
@@ -90,12 +160,20 @@ export async function run(args: string[]): Promise<number> {
 	}
 
 	const port = integer('port', values.port, 0, 65_535) ?? 0;
-	let jobDelayMs = 0;
+	if (values.demo && values['no-demo']) throw new UsageError(`--demo and --no-demo contradict each other. ${usageHint}`);
+	const limits: EmulatorOptions = {};
 	if (values['job-delay'] !== undefined) {
 		const delay = values['job-delay'];
-		if (!/^\d+(\.\d+)?$/.test(delay)) throw new UsageError(`--job-delay takes a number of seconds, not '${inert(delay)}'. Run 'thaw emulator --help' for usage.`);
-		jobDelayMs = Math.round(Number(delay) * 1000);
+		if (!/^\d+(\.\d+)?$/.test(delay)) throw new UsageError(`--job-delay takes a number of seconds, not '${inert(delay)}'. ${usageHint}`);
+		limits.jobDelayMs = Math.round(Number(delay) * 1000);
 	}
+
+	if (values['tier-delay'] !== undefined) limits.tierDelayMs = tierDelays(values['tier-delay']);
+	if (values['time-scale'] !== undefined) limits.timeScale = positiveNumber('time-scale', values['time-scale']);
+	if (values['initiate-rate'] !== undefined) limits.initiateRate = initiateRate(values['initiate-rate']);
+	if (values['retrieval-policy'] !== undefined) limits.retrievalPolicy = retrievalPolicy(values['retrieval-policy']);
+	const capacity = integer('expedited-capacity', values['expedited-capacity'], 0, 1_000_000);
+	if (capacity !== undefined) limits.expeditedCapacity = capacity;
 
 	const faults: FaultRule[] = [];
 	for (const spec of values.fault ?? []) {
@@ -114,7 +192,7 @@ export async function run(args: string[]): Promise<number> {
 			port,
 			host: values.host ?? '127.0.0.1',
 			demo,
-			jobDelayMs,
+			...limits,
 			faults,
 			log: values.quiet ? undefined : line => {
 				process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
@@ -136,12 +214,20 @@ export async function run(args: string[]): Promise<number> {
 		}
 	}
 
+	const restoreInventory = demo ? emulator.jobs('restore-demo').find(job => job.action === 'InventoryRetrieval')?.jobId : undefined;
+	const delays = Object.entries(emulator.tierDelayMs).map(([tier, ms]) => `${tier} ${formatDuration(ms)}`).join(', ');
+	out.push('', `Retrievals complete after: ${delays}${emulator.timeScale === 1 ? '' : ` of emulated time; the clock runs ${emulator.timeScale} times faster`}`);
 	if (faults.length > 0) out.push('', `Faults armed: ${faults.map(f => f.kind).join(', ')}`);
 	out.push(
 		'',
 		'Try:',
 		`  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 aws glacier list-jobs --account-id - --vault-name ${demo ? 'backups-mixed' : 'VAULT'} --endpoint-url ${emulator.url}`,
 		`  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x thaw --endpoint-url ${emulator.url}`,
+		...(restoreInventory === undefined ? [] : [
+			'  Restore the vault restore-demo whole (a minute with the demo\'s retrieval times):',
+			`  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x thaw restore plan ./restore-plan --vault-name restore-demo --inventory-job-id ${restoreInventory} --to ./restored --endpoint-url ${emulator.url}`,
+			`  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x thaw restore run ./restore-plan --poll-seconds 5 --endpoint-url ${emulator.url}`,
+		]),
 		'',
 		'Any credentials are accepted. Ctrl-C stops it.',
 	);

@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
-import {GetJobOutputCommand, ListJobsCommand} from '@aws-sdk/client-glacier';
+import {GetDataRetrievalPolicyCommand, GetJobOutputCommand, ListJobsCommand} from '@aws-sdk/client-glacier';
 import {describe, expect, it} from 'vitest';
 import {client, raw} from './helpers.js';
 
@@ -37,6 +37,9 @@ describe('thaw emulator', () => {
 		expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		await new Promise(resolve => setTimeout(resolve, 200));
 		expect(output().stdout).toContain('backups-mixed');
+		expect(output().stdout).toMatch(/restore-demo +\d{4} archives/);
+		expect(output().stdout).toContain('Retrievals complete after: Expedited 0.4 s, Standard 30 s, Bulk 1 min');
+		expect(output().stdout).toMatch(/thaw restore plan \S+ --vault-name restore-demo --inventory-job-id [\w-]+ /);
 		expect(output().stdout).toContain(`--endpoint-url ${url}`);
 		const list = await client(url).send(new ListJobsCommand({accountId: '-', vaultName: 'backups-mixed'}));
 		expect(list.JobList!.length).toBeGreaterThan(5);
@@ -70,8 +73,20 @@ describe('thaw emulator', () => {
 		}
 	});
 
+	it('takes the restore options: --time-scale, --tier-delay, --initiate-rate, --retrieval-policy, --expedited-capacity', async () => {
+		const {child, url, output} = await start('--no-demo', '--quiet', '--time-scale', '3600', '--tier-delay', 'Bulk=60', '--initiate-rate', '1/2', '--retrieval-policy', 'BytesPerHour=1000', '--expedited-capacity', '1');
+		try {
+			expect(output().stdout).toContain('Retrievals complete after: Expedited 3 min, Standard 4 h, Bulk 1 min of emulated time; the clock runs 3600 times faster');
+			expect((await client(url).send(new GetDataRetrievalPolicyCommand({accountId: '-'}))).Policy).toEqual({Rules: [{Strategy: 'BytesPerHour', BytesPerHour: 1000}]});
+		} finally {
+			child.kill('SIGINT');
+			const [code] = await once(child, 'exit');
+			expect(code).toBe(0);
+		}
+	});
+
 	it('rejects bad arguments with one line and exit 2', async () => {
-		for (const args of [['--fault', 'explode'], ['--port', 'abc'], ['--bogus'], ['--job-delay', 'soon']]) {
+		for (const args of [['--fault', 'explode'], ['--port', 'abc'], ['--bogus'], ['--job-delay', 'soon'], ['--time-scale', '0'], ['--tier-delay', 'Slow=3'], ['--initiate-rate', 'fast'], ['--retrieval-policy', 'Some'], ['--expedited-capacity', '-1'], ['--demo', '--no-demo']]) {
 			const child = spawn(process.execPath, [cli, 'emulator', ...args], {stdio: ['ignore', 'pipe', 'pipe']});
 			let stderr = '';
 			child.stderr.on('data', (part: Buffer) => {

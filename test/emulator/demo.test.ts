@@ -37,14 +37,14 @@ describe('demo data', () => {
 		throw new Error(`the jobs of ${vaultName} never settled`);
 	};
 
-	it('has twelve vaults over two ListVaults pages', async () => {
+	it('has thirteen vaults over two ListVaults pages', async () => {
 		const first = await glacier.send(new ListVaultsCommand({accountId: '-'}));
 		expect(first.VaultList).toHaveLength(10);
 		expect(first.Marker).toBeTruthy();
 		const names: string[] = [];
 		for await (const page of paginateListVaults({client: glacier}, {accountId: '-'})) names.push(...page.VaultList!.map(v => v.VaultName!));
-		expect(names).toHaveLength(12);
-		expect(names).toEqual(expect.arrayContaining(['empty-vault', 'photos-2014', 'backups-mixed', 'video-archive-2016']));
+		expect(names).toHaveLength(13);
+		expect(names).toEqual(expect.arrayContaining(['empty-vault', 'photos-2014', 'backups-mixed', 'video-archive-2016', 'restore-demo']));
 		const summary = Object.fromEntries(e.summary().map(v => [v.vault, v]));
 		expect(summary['empty-vault'].archives).toBe(0);
 		expect(summary['photos-2014'].archives).toBeGreaterThan(2000);
