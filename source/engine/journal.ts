@@ -131,12 +131,16 @@ export async function readJournal(path: string): Promise<JournalContents | null>
 export class JournalWriter {
 	private constructor(private readonly handle: FileHandle) {}
 
-	/** Start a new journal (replacing any old one) with its header line. */
-	static async create(path: string, header: JournalHeader): Promise<JournalWriter> {
+	/**
+	 * Start a new journal (replacing any old one) with its header line, made
+	 * durable unless `sync: false` (a one-chunk download has nothing to resume
+	 * that an fsync would save).
+	 */
+	static async create(path: string, header: JournalHeader, {sync = true}: {sync?: boolean} = {}): Promise<JournalWriter> {
 		const handle = await open(path, 'w');
 		const writer = new JournalWriter(handle);
 		await writer.append(header);
-		await handle.sync();
+		if (sync) await handle.sync();
 		return writer;
 	}
 

@@ -7,7 +7,7 @@ import process from 'node:process';
 import {ExitCode, UsageError} from '../errors.js';
 import {inert} from '../inert.js';
 import {connect} from '../glacier/client.js';
-import {startDownload, type DownloadResult} from '../engine/download.js';
+import {startDownload, type DownloadResult} from '../engine/download/index.js';
 import {parseRangeHeader, RangeHeaderError} from '../engine/ranges.js';
 import {MiB} from '../engine/tree-hash.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, integer, parse} from './args.js';
@@ -61,11 +61,36 @@ const options = {
 	help: {type: 'boolean', short: 'h'},
 } as const;
 
+/** What `aws glacier get-job-output` would print for the same bytes. */
+export type DownloadResponse = {
+	/** What a single GetJobOutput of these bytes answers: 200 for the whole output, 206 for a range. */
+	status: number;
+	contentType?: string;
+	acceptRanges?: string;
+	archiveDescription?: string;
+	contentRange?: string;
+	/** The x-amz-sha256-tree-hash a single GetJobOutput of these bytes would carry (the AWS CLI's "checksum"), when Glacier sends one. */
+	checksum?: string;
+};
+
+/** The AWS CLI's response for a finished download: one GetJobOutput of all its bytes, as the engine's chunks add up to. */
+export function awsResponse(result: DownloadResult): DownloadResponse {
+	const {plan, headers, verdict} = result;
+	return {
+		status: plan.whole ? 200 : 206,
+		contentType: headers.contentType ?? plan.info.contentType,
+		acceptRanges: headers.acceptRanges ?? 'bytes',
+		...(headers.archiveDescription === undefined ? {} : {archiveDescription: headers.archiveDescription}),
+		...(plan.whole ? {} : {contentRange: `bytes ${plan.start}-${plan.end}/${plan.info.outputSize}`}),
+		...(plan.checksumSent && verdict.computed ? {checksum: verdict.computed} : {}),
+	};
+}
+
 /** The keys `aws glacier get-job-output` prints, in its order. */
 const awsKeys = ['checksum', 'status', 'contentRange', 'acceptRanges', 'contentType', 'archiveDescription'] as const;
 
 export function awsFields(result: DownloadResult): Record<string, string | number> {
-	const {response} = result;
+	const response = awsResponse(result);
 	const fields: Record<string, string | number> = {};
 	for (const key of awsKeys) {
 		const value = response[key];

@@ -1,4 +1,4 @@
-import type {Download} from '../engine/download.js';
+import type {Download} from '../engine/download/index.js';
 import type {Job} from '../glacier/api.js';
 import type {InventoryFormat} from '../inventory/types.js';
 import type {SortSpec} from '../inventory/sort.js';

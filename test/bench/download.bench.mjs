@@ -18,6 +18,10 @@
  *   --concurrency N     thaw's chunks in flight (default 8)
  *   --big               also a 10 GiB thaw-only run for peak RSS (~10 GiB free in the temp dir)
  *   --no-loop           skip the in-process event-loop measurements
+ *   --small N           also N archives of 16 KiB through one download pool
+ *                       (in process, the emulator in its own; default 1000, 0 skips):
+ *                       archives/s and CPU per archive, what a restore sees
+ *   --small-only        only the small-archives rounds
  *
  * Uncapped on localhost both clients are CPU-bound, so on a shared machine the
  * figures move with the load average, printed with each round.
@@ -40,7 +44,9 @@ const MiB = 1024 * 1024;
 const {values} = parseArgs({options: {
 	size: {type: 'string'}, rounds: {type: 'string'}, big: {type: 'boolean'}, concurrency: {type: 'string'},
 	'stream-mibps': {type: 'string'}, 'capped-rounds': {type: 'string'}, 'no-loop': {type: 'boolean'}, serve: {type: 'boolean'},
+	small: {type: 'string'}, 'small-only': {type: 'boolean'},
 }});
+const SMALL = 16 * 1024;
 const {startEmulator} = await import(new URL('source/emulator/index.js', build).href);
 
 if (values.serve) {
@@ -50,7 +56,14 @@ if (values.serve) {
 	const bytes = Number(values.size ?? 1024) * MiB;
 	const {archiveId} = emulator.addArchive('bench', {size: bytes, description: 'bench archive', seed: 'bench'});
 	const jobId = await emulator.addJob('bench', {type: 'archive-retrieval', archiveId});
-	console.log(JSON.stringify({url: emulator.url, jobId}));
+	const small = [];
+	for (let i = 0; i < Number(values.small ?? 0); i++) {
+		const {archiveId: id} = emulator.addArchive('bench', {size: SMALL, description: `small/${i}`, seed: `small-${i}`});
+		// eslint-disable-next-line no-await-in-loop
+		small.push({jobId: await emulator.addJob('bench', {type: 'archive-retrieval', archiveId: id}), treeHash: await emulator.archiveTreeHash('bench', id)});
+	}
+
+	console.log(JSON.stringify({url: emulator.url, jobId, small}));
 	for await (const line of createInterface({input: process.stdin})) {
 		const [command, value] = line.trim().split(' ');
 		emulator.faults.clear();
@@ -63,7 +76,8 @@ if (values.serve) {
 }
 
 const {connect} = await import(new URL('source/glacier/client.js', build).href);
-const {startDownload} = await import(new URL('source/engine/download.js', build).href);
+const {createDownloadPool, jobFromFacts, startDownload} = await import(new URL('source/engine/download/index.js', build).href);
+const smallCount = Number(values.small ?? 1000);
 const size = Number(values.size ?? 1024) * MiB;
 const rounds = Number(values.rounds ?? 3);
 const cappedRounds = Number(values['capped-rounds'] ?? 2);
@@ -121,16 +135,17 @@ function median(list) {
 }
 
 /** The emulator in a child process, with one archive job of `bytes`. */
-async function serve(bytes) {
+async function serve(bytes, small = 0) {
 	const t = performance.now();
-	const child = spawn(process.execPath, [self, '--serve', '--size', String(bytes / MiB)], {stdio: ['pipe', 'pipe', 'inherit']});
+	const child = spawn(process.execPath, [self, '--serve', '--size', String(bytes / MiB), '--small', String(small)], {stdio: ['pipe', 'pipe', 'inherit']});
 	const lines = createInterface({input: child.stdout})[Symbol.asyncIterator]();
 	const next = async () => (await lines.next()).value;
-	const {url, jobId} = JSON.parse(await next());
-	console.log(`emulator (own process, pid ${child.pid}): ${bytes / MiB} MiB archive job ready in ${((performance.now() - t) / 1000).toFixed(1)} s (leaf hashes cached on disk after the first run)`);
+	const {url, jobId, small: smallJobs} = JSON.parse(await next());
+	console.log(`emulator (own process, pid ${child.pid}): ${bytes / MiB} MiB archive job${small ? ` and ${small} jobs of ${SMALL / 1024} KiB` : ''} ready in ${((performance.now() - t) / 1000).toFixed(1)} s (leaf hashes cached on disk after the first run)`);
 	return {
 		url,
 		jobId,
+		smallJobs,
 		async cap(bytesPerSecond) {
 			child.stdin.write(bytesPerSecond ? `cap ${bytesPerSecond}\n` : 'uncap\n');
 			await next();
@@ -203,9 +218,49 @@ async function eventLoop(url, jobId, hashThreads) {
 	return `${seconds.toFixed(2)} s, verified ${result.verdict.ok}; event-loop delay p50 ${(histogram.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, max ${(histogram.max / 1e6).toFixed(1)} ms; load ${before}`;
 }
 
+/** Many 16 KiB archives through one pool (one connection, 16 chunks in flight), jobs known up front: a restore's small files. */
+async function smallFiles(server, round) {
+	const connection = connect({endpointUrl: server.url, demoCredentials: true, maxSockets: 16});
+	const pool = createDownloadPool({connection, concurrency: 16});
+	const before = load();
+	const cpu = process.cpuUsage();
+	const started = performance.now();
+	let verified = 0;
+	await Promise.all(server.smallJobs.map(async ({jobId, treeHash}, i) => {
+		const job = jobFromFacts({jobId, size: SMALL, treeHash, archiveTreeHash: treeHash});
+		const result = await startDownload({pool, vaultName: 'bench', jobId, job, outfile: join(dir, `small-${round}-${i}.bin`)}).done;
+		if (result.verdict.ok && result.verdict.checkedBy === 'tree-hash') verified++;
+	}));
+	const seconds = (performance.now() - started) / 1000;
+	const used = process.cpuUsage(cpu);
+	await pool.close();
+	connection.close();
+	if (verified !== server.smallJobs.length) throw new Error(`only ${verified} of ${server.smallJobs.length} small archives verified`);
+	for (let i = 0; i < server.smallJobs.length; i++) rmSync(join(dir, `small-${round}-${i}.bin`), {force: true});
+	const count = server.smallJobs.length;
+	console.log(`small round ${round}: ${count} x ${SMALL / 1024} KiB in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(0)} archives/s (target >= 150), all verified, CPU ${((used.user + used.system) / 1000 / count).toFixed(2)} ms per archive; load ${before}`);
+}
+
 console.log(`download bench: ${size / MiB} MiB job output, concurrency ${concurrency}, node ${process.version}, ${cpus().length} cores, ${hasAws ? execFileSync('aws', ['--version'], {encoding: 'utf8'}).trim() : 'aws CLI not on PATH (thaw only)'}`);
-const server = await serve(size);
+if (values['small-only']) {
+	const server = await serve(MiB, smallCount || 1000);
+	try {
+		for (let round = 1; round <= rounds; round++) await smallFiles(server, round); // eslint-disable-line no-await-in-loop
+	} finally {
+		await server.close();
+	}
+
+	rmSync(dir, {recursive: true, force: true});
+	process.exit(0);
+}
+
+const server = await serve(size, smallCount);
 try {
+	if (smallCount > 0) {
+		for (let round = 1; round <= 2; round++) await smallFiles(server, round); // eslint-disable-line no-await-in-loop
+		console.log('');
+	}
+
 	await compare(server, size, rounds, 'uncapped');
 	if (capMiBps > 0 && cappedRounds > 0) {
 		console.log(`\ncapped: every GetJobOutput response limited to ${capMiBps} MiB/s by the emulator's bandwidth fault (one stream of a real link); thaw opens ${concurrency} streams, aws one`);
@@ -259,7 +314,7 @@ if (values.big) {
 
 rmSync(dir, {recursive: true, force: true});
 console.log('\nrepeat:');
-console.log(`  npx tsc -p tsconfig.json && node test/bench/download.bench.mjs --size ${size / MiB} --rounds ${rounds} --capped-rounds ${cappedRounds} --stream-mibps ${capMiBps} --concurrency ${concurrency}${values.big ? ' --big' : ''}${values['no-loop'] ? ' --no-loop' : ''}`);
+console.log(`  npx tsc -p tsconfig.json && node test/bench/download.bench.mjs --size ${size / MiB} --rounds ${rounds} --capped-rounds ${cappedRounds} --stream-mibps ${capMiBps} --concurrency ${concurrency} --small ${smallCount}${values.big ? ' --big' : ''}${values['no-loop'] ? ' --no-loop' : ''}`);
 console.log(`  one run by hand: node test/bench/download.bench.mjs --serve --size ${size / MiB}   (prints {url, jobId}; type 'cap ${capMiBps * MiB}' to cap), then`);
 console.log(`    build/cli.js ${thawArgs('URL', 'JOB', 'OUT').slice(shebangFlags.length + 1).join(' ')}   (node ${shebangFlags.join(' ')} build/cli.js ...)`);
 console.log(`    aws ${awsArgs('URL', 'JOB', 'OUT').join(' ')}   (with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_DEFAULT_REGION set to anything)`);

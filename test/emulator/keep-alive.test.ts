@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {Emulator, FaultRule} from '../../source/emulator/index.js';
-import {startDownload} from '../../source/engine/download.js';
+import {startDownload} from '../../source/engine/download/index.js';
 import {connect as connectGlacier} from '../../source/glacier/client.js';
 import {bodyBytes, emulator, glacierHeaders, MiB} from './helpers.js';
 

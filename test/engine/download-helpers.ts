@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {connect, type Connection} from '../../source/glacier/client.js';
 import {startEmulator, type Emulator, type EmulatorOptions} from '../../source/emulator/index.js';
-import {startDownload, type DownloadOptions, type DownloadResult} from '../../source/engine/download.js';
+import {startDownload, type DownloadOptions, type DownloadResult} from '../../source/engine/download/index.js';
 import {ThawError} from '../../source/errors.js';
 
 export const MiB = 1024 * 1024;

@@ -6,8 +6,9 @@
 import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {inspectPartial, journalPath, partPath, startDownload} from '../../source/engine/download.js';
+import {inspectPartial, journalPath, partPath, startDownload} from '../../source/engine/download/index.js';
 import {readJournal} from '../../source/engine/journal.js';
+import {awsResponse} from '../../source/headless/get-job-output.js';
 import {treeHash} from '../../source/engine/tree-hash.js';
 import type {FaultKind, FaultRule} from '../../source/emulator/index.js';
 import {exists, failure, fetch, MiB, outputRequests, rangeOf, sameBytes, world, type World} from './download-helpers.js';
@@ -37,7 +38,7 @@ describe('a clean download', () => {
 		expect(result.snapshot.chunks.every(chunk => chunk.state === 'verified' && chunk.checkedBy === 'tree-hash')).toBe(true);
 		expect(result.snapshot.phase).toBe('done');
 		expect(result.snapshot.retries).toBe(0);
-		expect(result.response).toMatchObject({status: 200, contentType: 'application/octet-stream', acceptRanges: 'bytes', archiveDescription: 'photos/2019.tar', checksum: result.verdict.computed});
+		expect(awsResponse(result)).toMatchObject({status: 200, contentType: 'application/octet-stream', acceptRanges: 'bytes', archiveDescription: 'photos/2019.tar', checksum: result.verdict.computed});
 		expect(await exists(partPath(file))).toBe(false);
 		expect(await exists(journalPath(file))).toBe(false);
 	});
@@ -294,8 +295,8 @@ describe('ranges and ranged retrievals', () => {
 		const result = await fetch(w, file, {range: {start: MiB, end: 2 * MiB - 1}});
 		expect(await sameBytes(w, file, MiB, 2 * MiB - 1)).toBe(true);
 		expect(result.verdict.checkedBy).toBe('tree-hash');
-		expect(result.response).toMatchObject({status: 206, contentRange: `bytes ${MiB}-${2 * MiB - 1}/${w.size}`});
-		expect(result.response.checksum).toBe(treeHash(w.emulator.archiveBytes(w.vault, w.archiveId, MiB, 2 * MiB - 1)));
+		expect(awsResponse(result)).toMatchObject({status: 206, contentRange: `bytes ${MiB}-${2 * MiB - 1}/${w.size}`});
+		expect(awsResponse(result).checksum).toBe(treeHash(w.emulator.archiveBytes(w.vault, w.archiveId, MiB, 2 * MiB - 1)));
 	});
 
 	it('a --range on MiB boundaries but not tree-hash aligned: every chunk checked by Glacier hash, no checksum for the whole', async () => {
@@ -303,7 +304,7 @@ describe('ranges and ranged retrievals', () => {
 		const result = await fetch(w, file, {range: {start: MiB, end: 4 * MiB - 1}, chunkSize: 4 * MiB});
 		expect(result.snapshot.chunkSize).toBe(MiB);
 		expect(result.verdict.checkedBy).toBe('tree-hash');
-		expect(result.response.checksum).toBeUndefined();
+		expect(awsResponse(result).checksum).toBeUndefined();
 		expect(await sameBytes(w, file, MiB, 4 * MiB - 1)).toBe(true);
 	});
 
@@ -357,7 +358,7 @@ describe('ranges and ranged retrievals', () => {
 		expect(result.snapshot.chunks.length).toBeGreaterThan(1);
 		expect(result.snapshot.retries).toBe(1);
 		expect(result.verdict.checkedBy).toBe('size');
-		expect(result.response.contentType).toBe('text/csv');
+		expect(awsResponse(result).contentType).toBe('text/csv');
 		expect(result.snapshot.verification.reason).toContain('inventory');
 	});
 });

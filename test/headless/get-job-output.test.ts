@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {startEmulator, type Emulator} from '../../source/emulator/index.js';
-import {journalPath, partPath} from '../../source/engine/download.js';
+import {journalPath, partPath} from '../../source/engine/download/index.js';
 import {EngineStore} from '../../source/engine/download-store.js';
 import {readJournal} from '../../source/engine/journal.js';
 import {progressLine, startProgress} from '../../source/headless/progress.js';

@@ -16,7 +16,7 @@ import {join} from 'node:path';
 import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Job} from '../../glacier/api.js';
-import {inspectPartial, journalPath, partPath, startDownload} from '../../engine/download.js';
+import {inspectPartial, journalPath, partPath, startDownload} from '../../engine/download/index.js';
 import {MiB, treeHashFile} from '../../engine/tree-hash.js';
 import {StateCode} from '../state.js';
 import type {Context} from './context.js';

@@ -93,7 +93,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 
 	const begin = async (choice: {resume: 'auto' | 'never'; overwrite: boolean}) => {
 		if (!job) return;
-		const {startDownload} = await import('../../engine/download.js');
+		const {startDownload} = await import('../../engine/download/index.js');
 		const chunkMiB = fields.chunk === 'auto' || fields.chunk === '' ? undefined : Number(fields.chunk);
 		const download = startDownload({
 			connection: services.connection,
@@ -116,7 +116,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 	const proceed = async (step: 'partial' | 'overwrite' | 'start', choice: {resume: 'auto' | 'never'; overwrite: boolean}) => {
 		setPlan(choice);
 		if (step === 'partial') {
-			const {inspectPartial} = await import('../../engine/download.js');
+			const {inspectPartial} = await import('../../engine/download/index.js');
 			const partial = await inspectPartial(outfile);
 			if (partial && partial.vaultName === vaultName && partial.jobId === jobId) {
 				setQuestion({kind: 'resume', verified: partial.verifiedChunks, total: partial.totalChunks, bytes: partial.verifiedBytes});

@@ -1,0 +1,192 @@
+/**
+ * One attempt at one chunk: a GetJobOutput for its range, the response's
+ * status and Content-Range checked, the body streamed into the .part through
+ * a ChunkSink while a StallTimer watches for a quiet socket, and the chunk's
+ * tree hash compared with the one Glacier sent. Every way it can go wrong
+ * ends as a ChunkFailure (kind and one line) for the retry policy.
+ */
+import type {Readable} from 'node:stream';
+import {GetJobOutputCommand} from '@aws-sdk/client-glacier';
+import {inert} from '../../inert.js';
+import type {Connection} from '../../glacier/client.js';
+import {errorName, httpStatus, isRetryable, scrub, toThawError} from '../../glacier/errors.js';
+import type {DownloadPlan} from '../job-plan.js';
+import type {JournalMeta} from '../journal.js';
+import {checkContentRange, formatRange, RangeHeaderError} from '../ranges.js';
+import {ChunkSink, type Flow, type SinkTarget} from './chunk-sink.js';
+import {ChunkFailure} from './retry-policy.js';
+
+/** The response headers a download reports (and journals, for a resumed run). */
+export type ResponseHeaders = {contentType?: string; acceptRanges?: string; archiveDescription?: string};
+
+/** The journal's record of the headers (only those present). */
+export function journalMeta(response: ResponseHeaders): JournalMeta {
+	return {type: 'meta', ...reportedHeaders(response)};
+}
+
+/** The headers present, for the result. */
+export function reportedHeaders(meta: ResponseHeaders | undefined): ResponseHeaders {
+	return {
+		...(meta?.contentType ? {contentType: meta.contentType} : {}),
+		...(meta?.acceptRanges ? {acceptRanges: meta.acceptRanges} : {}),
+		...(meta?.archiveDescription === undefined ? {} : {archiveDescription: meta.archiveDescription}),
+	};
+}
+
+/**
+ * An idle timer for one attempt: pieces only note the time (`last`); the
+ * timer, when it fires, re-arms itself for what is left of the quiet period.
+ * Time spent waiting on our own writes and hashes (`holding`) never counts.
+ */
+export class StallTimer implements Flow {
+	last = 0;
+	holding = false;
+	received = 0;
+	stalled = false;
+	private timer: NodeJS.Timeout | undefined;
+
+	constructor(private readonly timeoutMs: number, private readonly onStall: () => void) {}
+
+	arm(): void {
+		this.last = performance.now();
+		if (!this.timer && this.timeoutMs > 0) this.timer = setTimeout(this.fire, this.timeoutMs);
+	}
+
+	disarm(): void {
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = undefined;
+	}
+
+	get message(): string {
+		return `no data for ${(this.timeoutMs / 1000).toFixed(1)} s (stalled)`;
+	}
+
+	private readonly fire = (): void => {
+		this.timer = undefined;
+		const quiet = performance.now() - this.last;
+		if (this.holding || quiet < this.timeoutMs) {
+			this.timer = setTimeout(this.fire, this.holding ? this.timeoutMs : this.timeoutMs - quiet);
+			return;
+		}
+
+		this.stalled = true;
+		this.onStall();
+	};
+}
+
+export type AttemptContext = {
+	connection: Connection;
+	vaultName: string;
+	jobId: string;
+	plan: DownloadPlan;
+	readTimeoutMs: number;
+	/** Everything a ChunkSink needs but the chunk's own place. */
+	sink: Omit<SinkTarget, 'base' | 'length' | 'range' | 'progress'> & {progress(index: number, bytes: number): void};
+	/** The first response's headers. */
+	noteResponse(headers: ResponseHeaders): void;
+	/** The chunk's body is in; its hash is being compared. */
+	verifying(index: number): void;
+};
+
+export type AttemptResult = {
+	/** Tree hash of the bytes written (hex). */
+	computed: string;
+	/** The x-amz-sha256-tree-hash Glacier sent, lower case, when it sent one (equal to computed). */
+	sent?: string;
+};
+
+/** One GET of one chunk: stream to the .part, hash, check. Throws ChunkFailure. */
+export async function attemptChunk(context: AttemptContext, index: number, controller: AbortController): Promise<AttemptResult> {
+	const {plan, connection, vaultName, jobId} = context;
+	const chunk = plan.chunks[index];
+	const length = chunk.end - chunk.start + 1;
+	const range = formatRange(chunk.start, chunk.end);
+	const coversOutput = chunk.start === 0 && chunk.end === plan.info.outputSize - 1;
+	const client = connection.outputClient ?? connection.client;
+
+	let body: Readable | undefined;
+	const timer = new StallTimer(context.readTimeoutMs, () => {
+		controller.abort(new Error('stalled'));
+		body?.destroy(new Error('stalled'));
+	});
+
+	try {
+		timer.arm();
+		let response;
+		try {
+			response = await client.send(new GetJobOutputCommand({accountId: connection.accountId, vaultName, jobId, range}), {abortSignal: controller.signal});
+		} catch (error) {
+			throw classify(context, error, controller, timer);
+		}
+
+		body = response.body as Readable | undefined;
+		if (timer.stalled) throw new ChunkFailure('stall', timer.message);
+		timer.arm();
+		const status = response.status ?? response.$metadata.httpStatusCode ?? 0;
+		context.noteResponse(response);
+		if (status === 200 && !coversOutput) {
+			throw new ChunkFailure('service', `the server ignored the Range header and answered 200 with the whole output instead of 206 with ${range}; nothing was written`);
+		}
+
+		if (status !== 200 && status !== 206) throw new ChunkFailure('service', `unexpected HTTP status ${status} for ${range}`);
+		if (status === 206) {
+			try {
+				checkContentRange(response.contentRange, chunk.start, chunk.end, plan.info.outputSize);
+			} catch (error) {
+				if (error instanceof RangeHeaderError) throw new ChunkFailure('service', inert(error.message));
+				throw error;
+			}
+		}
+
+		if (!body) throw new ChunkFailure('size', `the server sent no body for ${range}`);
+
+		let received: number;
+		let computed: string;
+		try {
+			const {sink} = context;
+			const target: SinkTarget = {
+				...sink,
+				base: chunk.start - plan.start,
+				length,
+				range,
+				progress(bytes) {
+					sink.progress(index, bytes);
+				},
+			};
+			({received, computed} = await new ChunkSink(target, body, timer).run());
+		} catch (error) {
+			if (error instanceof ChunkFailure) throw error;
+			if (timer.stalled) throw new ChunkFailure('stall', timer.message);
+			if (controller.signal.aborted) throw new ChunkFailure('aborted', 'stopped');
+			throw new ChunkFailure('service', `connection broke after ${timer.received} of ${length} bytes (${scrub(error instanceof Error ? error.message : String(error))})`);
+		}
+
+		if (timer.stalled) throw new ChunkFailure('stall', timer.message);
+		if (received !== length) throw new ChunkFailure('size', `short body: ${received} of ${length} bytes arrived for ${range}`);
+		timer.disarm();
+		context.verifying(index);
+		const sent = typeof response.checksum === 'string' && response.checksum !== '' ? response.checksum.toLowerCase() : undefined;
+		if (sent && sent !== computed) {
+			throw new ChunkFailure('hash', `tree hash mismatch for ${range}: computed ${computed.slice(0, 16)}…, Glacier sent ${inert(sent.slice(0, 16))}…`);
+		}
+
+		return {computed, ...(sent ? {sent} : {})};
+	} finally {
+		timer.disarm();
+		if (body && !body.destroyed) body.destroy();
+	}
+}
+
+/** A failed request as a ChunkFailure: retryable service and network errors, or fatal ones (access denied, job gone). */
+function classify(context: AttemptContext, error: unknown, controller: AbortController, timer: StallTimer): ChunkFailure {
+	if (timer.stalled) return new ChunkFailure('stall', timer.message);
+	if (controller.signal.aborted) return new ChunkFailure('aborted', 'stopped');
+	const name = errorName(error);
+	const message = scrub(error instanceof Error ? error.message : String(error));
+	if (isRetryable(error)) {
+		const status = httpStatus(error);
+		return new ChunkFailure('service', `${name || 'network error'}${status ? ` (HTTP ${status})` : ''}: ${message}`);
+	}
+
+	return new ChunkFailure('service', message, toThawError(error, {connection: context.connection, what: 'download the job output', vaultName: context.vaultName, jobId: context.jobId}));
+}

@@ -1,0 +1,432 @@
+/**
+ * The download engine: a job's output (or a byte range of it) fetched in
+ * parallel tree-hash-aligned chunks, each streamed straight to its place in
+ * `<outfile>.part` and hashed as it streams, checked chunk by chunk and as a
+ * whole, then renamed to its final name. Broken, short, stalled, throttled or
+ * corrupted chunks are fetched again with backoff; verified chunks are
+ * journaled so a later run continues where this one stopped.
+ *
+ * This file is the queue and the lifecycle (plan, resume, pause, cancel,
+ * finish); one attempt is attempt.ts, the body's way to disk chunk-sink.ts,
+ * the files part-file.ts, retry-or-fail retry-policy.ts, the verdict
+ * verdict.ts. Many downloads can share one DownloadPool (pool.ts).
+ *
+ * Memory: each chunk in flight holds at most SLOTS_PER_CHUNK slots (256 KiB,
+ * or 1 MiB with hashing threads; reused from one chunk to the next) plus the
+ * socket's own buffers, whatever the chunk or file size. Responsiveness: no
+ * synchronous step hashes more than one slot, and all bodies together hand
+ * over at most TURN_BUDGET bytes per event-loop turn.
+ */
+import {ExitCode, ThawError} from '../../errors.js';
+import {inert} from '../../inert.js';
+import type {Connection} from '../../glacier/client.js';
+import {describeJob, type Job} from '../../glacier/api.js';
+import {scrub, toThawError} from '../../glacier/errors.js';
+import type {ChunkView, Verdict} from '../download-state.js';
+import {EngineStore} from '../download-store.js';
+import {checkJobReady, describeOutput, planDownload, type DownloadPlan} from '../job-plan.js';
+import type {JournalChunk, JournalMeta} from '../journal.js';
+import {formatRange} from '../ranges.js';
+import {combineTreeHashes, LEAF_SIZE} from '../tree-hash.js';
+import {attemptChunk, journalMeta, reportedHeaders, type AttemptContext, type ResponseHeaders} from './attempt.js';
+import {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
+import {LOCAL_SLOT} from './chunk-sink.js';
+import {checkJournalMatches, checkOutfile, exists, journalHeaderFor, localError, partPath, PartFile, readJournalOf} from './part-file.js';
+import {DownloadPool} from './pool.js';
+import {ChunkFailure, decideRetry} from './retry-policy.js';
+import {judge} from './verdict.js';
+
+export {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
+
+export function startDownload(options: DownloadOptions): Download {
+	const engine = new DownloadEngine(options);
+	return {
+		store: engine.store,
+		done: engine.done,
+		pause: () => {
+			engine.pause();
+		},
+		resume: () => {
+			engine.resume();
+		},
+		cancel: () => {
+			engine.cancel();
+		},
+	};
+}
+
+type InFlight = {controller: AbortController; promise: Promise<void>};
+
+class DownloadEngine {
+	readonly store: EngineStore;
+	readonly done: Promise<DownloadResult>;
+	private readonly options: DownloadOptions;
+	private readonly connection: Connection;
+	private readonly pool: DownloadPool;
+	/** The pool is this download's own: closed when it ends. */
+	private readonly ownPool: boolean;
+	private readonly concurrency: number;
+	private readonly maxAttempts: number;
+	private readonly readTimeoutMs: number;
+	private plan!: DownloadPlan;
+	private job!: Job;
+	private files: PartFile | undefined;
+	private context!: AttemptContext;
+	private readonly queue: number[] = [];
+	private readonly inFlight = new Map<number, InFlight>();
+	private readonly retryTimers = new Map<number, NodeJS.Timeout>();
+	private readonly failures: number[] = [];
+	private chunkHashes: Array<string | undefined> = [];
+	private meta: JournalMeta | undefined;
+	private metaJournaled = false;
+	private paused = false;
+	private stopping: ThawError | undefined;
+	private allVerified: (() => void) | undefined;
+	private fail: ((error: ThawError) => void) | undefined;
+	private missingHashWarned = false;
+	private slotSize = LEAF_SIZE;
+
+	constructor(options: DownloadOptions) {
+		this.options = options;
+		const connection = options.pool?.connection ?? options.connection;
+		if (!connection) throw new TypeError('startDownload needs a connection or a pool');
+		this.connection = connection;
+		this.ownPool = !options.pool;
+		this.concurrency = Math.max(1, options.concurrency ?? 8);
+		this.pool = options.pool ?? new DownloadPool({connection, concurrency: this.concurrency, hashThreads: options.hashThreads ?? defaultHashThreads(), turnBudget: options.turnBudget});
+		this.maxAttempts = Math.max(1, options.maxAttempts ?? 8);
+		this.readTimeoutMs = options.readTimeoutMs === undefined ? 60_000 : options.readTimeoutMs;
+		this.store = new EngineStore({vaultName: options.vaultName, jobId: options.jobId, outfile: options.outfile, notifyMs: options.notifyMs});
+		if (options.signal) {
+			if (options.signal.aborted) queueMicrotask(() => this.cancel());
+			else options.signal.addEventListener('abort', () => this.cancel(), {once: true});
+		}
+
+		this.done = this.run();
+		this.done.catch(() => undefined);
+	}
+
+	pause(): void {
+		if (this.paused || this.finished) return;
+		this.paused = true;
+		if (this.store.phase === 'downloading') this.store.phaseTo('paused');
+		this.store.log('info', 'paused: chunks in flight are stopped and will be fetched again on resume');
+		for (const flight of this.inFlight.values()) flight.controller.abort(new Error('paused'));
+	}
+
+	resume(): void {
+		if (!this.paused || this.finished) return;
+		this.paused = false;
+		if (this.store.phase === 'paused') this.store.phaseTo('downloading');
+		this.store.log('info', 'resumed');
+		this.pump();
+	}
+
+	cancel(): void {
+		if (this.finished || this.stopping) return;
+		this.stop(new ThawError(`cancelled: ${partPath(this.options.outfile)} and its journal are kept; run the same command again to continue`, ExitCode.interrupted));
+	}
+
+	private get finished(): boolean {
+		const {phase} = this.store;
+		return phase === 'done' || phase === 'failed' || phase === 'cancelled';
+	}
+
+	private async run(): Promise<DownloadResult> {
+		try {
+			const result = await this.runInner();
+			await this.release();
+			return result;
+		} catch (error) {
+			const thawError = this.stopping ?? (error instanceof ThawError ? error : toThawError(error, {what: 'download the job output', vaultName: this.options.vaultName, jobId: this.options.jobId}));
+			await this.closeFiles();
+			await this.release();
+			if (!this.finished) {
+				if (thawError.exitCode === ExitCode.interrupted) {
+					this.store.log('warn', thawError.message);
+					this.store.phaseTo('cancelled');
+				} else {
+					const snapshot = this.store.getSnapshot();
+					const verdict: Verdict = snapshot.verdict ?? {ok: false, checkedBy: snapshot.verification.mode, summary: thawError.message};
+					this.store.log('error', thawError.message);
+					this.store.phaseTo('failed', {verdict});
+				}
+			}
+
+			throw thawError;
+		}
+	}
+
+	private async runInner(): Promise<DownloadResult> {
+		const {options, connection} = this;
+		const {vaultName, jobId, outfile} = options;
+		this.job = options.job ?? await describeJob(connection, vaultName, jobId);
+		checkJobReady(this.job, vaultName);
+		const info = describeOutput(this.job);
+		this.checkStopped();
+
+		await checkOutfile(outfile, options.overwrite);
+
+		const existing = options.resume === 'never' ? null : await readJournalOf(outfile);
+		const chunkSize = options.chunkSize ?? existing?.header.chunkSize;
+		this.plan = planDownload(info, {range: options.range, chunkSize});
+		const {plan} = this;
+		const header = journalHeaderFor(plan, {vaultName, jobId, outputSize: info.outputSize});
+		if (existing) checkJournalMatches(outfile, existing.header, header);
+
+		this.store.plan({
+			total: plan.total,
+			chunkSize: plan.chunkSize,
+			verification: plan.verification,
+			expectedTreeHash: plan.expectedTreeHash,
+		}, plan.chunks.map((chunk): ChunkView => ({index: chunk.index, start: chunk.start, end: chunk.end, state: 'pending', received: 0, attempts: 0})));
+		if (plan.verification.reason) this.store.log('info', `not fully verifiable: ${plan.verification.reason}`);
+
+		this.chunkHashes = plan.chunks.map(() => undefined);
+		for (const chunk of plan.chunks) {
+			this.failures[chunk.index] = 0;
+		}
+
+		const resuming = existing !== null && await exists(partPath(outfile));
+		this.files = await PartFile.open(outfile, {resuming, total: plan.total, header});
+		if (resuming) await this.adoptJournal(existing.chunks, existing.meta);
+		this.checkStopped();
+
+		this.store.phaseTo(this.paused ? 'paused' : 'downloading');
+		for (const chunk of plan.chunks) {
+			if (this.chunkHashes[chunk.index] === undefined) this.queue.push(chunk.index);
+		}
+
+		if (this.queue.length > 0) {
+			const {hasher} = this.pool;
+			// Hashing threads take whole 1 MiB leaves in shared memory; hashing here takes any size, so slots stay small.
+			this.slotSize = Math.max(1, Math.min(hasher.threads ? LEAF_SIZE : LOCAL_SLOT, plan.total));
+			const files = this.files;
+			this.context = {
+				connection,
+				vaultName,
+				jobId,
+				plan,
+				readTimeoutMs: this.readTimeoutMs,
+				sink: {
+					slotSize: this.slotSize,
+					hasher,
+					slots: this.pool.slots,
+					progress: (index, bytes) => {
+						this.store.received(index, bytes);
+					},
+					write: async (data, at) => files.writeAt(data, at),
+				},
+				noteResponse: headers => {
+					this.noteResponse(headers);
+				},
+				verifying: index => {
+					this.store.updateChunk(index, {state: 'verifying'});
+				},
+			};
+		}
+
+		await new Promise<void>((resolve, reject) => {
+			this.allVerified = resolve;
+			this.fail = reject;
+			this.pump();
+		});
+		this.checkStopped();
+
+		return this.finish();
+	}
+
+	private checkStopped(): void {
+		if (this.stopping) throw this.stopping;
+	}
+
+	/** Trust a journaled chunk only after hashing its bytes in the .part again. */
+	private async adoptJournal(chunks: Map<number, JournalChunk>, meta?: JournalMeta): Promise<void> {
+		if (meta) {
+			this.meta = meta;
+			this.metaJournaled = true;
+		}
+
+		const {plan, store} = this;
+		const {adopted, rejected} = await this.files!.rehashJournaled(plan.chunks, chunks, plan.start, {
+			checking: index => {
+				this.checkStopped();
+				store.updateChunk(index, {state: 'verifying'});
+			},
+			checked: (chunk, hash) => {
+				if (hash === undefined) {
+					store.updateChunk(chunk.index, {state: 'pending', received: 0});
+					return;
+				}
+
+				this.chunkHashes[chunk.index] = hash;
+				store.updateChunk(chunk.index, {state: 'verified', received: chunk.end - chunk.start + 1, treeHash: hash, checkedBy: plan.hashExpected[chunk.index] ? 'tree-hash' : 'size', resumed: true});
+			},
+		});
+		store.set({resumedChunks: adopted});
+		store.log('info', `resuming: ${adopted} of ${plan.chunks.length} chunks already verified in ${partPath(this.options.outfile)}`);
+		if (rejected > 0) store.log('warn', `${rejected} journaled chunks no longer match the .part file and will be fetched again`);
+	}
+
+	/** Start chunks while there is room (here and in the pool); settle when everything is verified. */
+	private readonly pump = (): void => {
+		if (this.paused || this.stopping || !this.allVerified) return;
+		while (this.inFlight.size < this.concurrency && this.queue.length > 0) {
+			if (!this.pool.acquire(this.slotSize, this.pump)) break;
+			const index = this.queue.shift()!;
+			this.startChunk(index);
+		}
+
+		if (this.inFlight.size === 0 && this.queue.length === 0 && this.retryTimers.size === 0) {
+			const resolve = this.allVerified;
+			this.allVerified = undefined;
+			resolve();
+		}
+	};
+
+	private startChunk(index: number): void {
+		const controller = new AbortController();
+		const view = this.store.chunk(index);
+		this.store.updateChunk(index, {state: 'downloading', received: 0, attempts: view.attempts + 1});
+		const promise = attemptChunk(this.context, index, controller).then(
+			async result => this.chunkVerified(index, result.computed, result.sent),
+			async (error: unknown) => this.chunkFailed(index, error, controller),
+		).catch((error: unknown) => {
+			// A failure while handling a failure (e.g. the journal cannot be written): end the download.
+			this.stop(error instanceof ThawError ? error : localError(error, 'record progress'));
+		}).finally(() => {
+			this.inFlight.delete(index);
+			this.pool.release(this.slotSize);
+			this.pump();
+		});
+		this.inFlight.set(index, {controller, promise});
+	}
+
+	private async chunkVerified(index: number, computed: string, sent: string | undefined): Promise<void> {
+		const {plan} = this;
+		const chunk = plan.chunks[index];
+		if (!sent && plan.hashExpected[index] && !this.missingHashWarned) {
+			this.missingHashWarned = true;
+			this.store.log('warn', `Glacier sent no tree hash for the aligned ${formatRange(chunk.start, chunk.end)}: such chunks are checked by size here, and by the whole-output hash at the end when known`, index);
+		}
+
+		this.chunkHashes[index] = computed;
+		this.store.updateChunk(index, {state: 'verified', received: chunk.end - chunk.start + 1, treeHash: computed, ...(sent ? {expectedHash: sent} : {}), checkedBy: sent ? 'tree-hash' : 'size'});
+		if (!this.metaJournaled && this.meta) {
+			this.metaJournaled = true;
+			await this.files!.record(this.meta);
+		}
+
+		await this.files!.record({type: 'chunk', index, start: chunk.start, end: chunk.end, treeHash: computed});
+	}
+
+	private async chunkFailed(index: number, error: unknown, controller: AbortController): Promise<void> {
+		const failure = error instanceof ChunkFailure ? error : new ChunkFailure('service', scrub(error instanceof Error ? error.message : String(error)));
+		if (failure.fatal) {
+			this.store.updateChunk(index, {state: 'failed', lastError: failure.fatal.message});
+			this.stop(failure.fatal);
+			return;
+		}
+
+		if (this.stopping) {
+			this.store.updateChunk(index, {state: 'pending', received: 0});
+			return;
+		}
+
+		if (failure.kind === 'aborted' || (controller.signal.aborted && this.paused)) {
+			// Paused: not a failure; fetched again on resume.
+			this.store.updateChunk(index, {state: 'pending', received: 0});
+			this.queue.unshift(index);
+			return;
+		}
+
+		this.failures[index]++;
+		const chunk = this.plan.chunks[index];
+		const decision = decideRetry({
+			kind: failure.kind,
+			message: failure.message,
+			failures: this.failures[index],
+			maxAttempts: this.maxAttempts,
+			label: `chunk ${index + 1} (bytes ${chunk.start}-${chunk.end})`,
+			part: partPath(this.options.outfile),
+			baseMs: this.options.retryBaseMs,
+			capMs: this.options.retryCapMs,
+		});
+		if (!decision.retry) {
+			this.store.updateChunk(index, {state: 'failed', lastError: failure.message});
+			if (decision.verification) {
+				const snapshot = this.store.getSnapshot();
+				this.store.set({verdict: {ok: false, checkedBy: snapshot.verification.mode, summary: decision.message}});
+			}
+
+			this.stop(new ThawError(decision.message, decision.exitCode));
+			return;
+		}
+
+		this.store.updateChunk(index, {state: 'retrying', lastError: failure.message});
+		this.store.addRetry();
+		this.store.log('warn', decision.log, index);
+		const timer = setTimeout(() => {
+			this.retryTimers.delete(index);
+			if (this.stopping) return;
+			this.queue.unshift(index);
+			this.pump();
+		}, decision.delayMs);
+		this.retryTimers.set(index, timer);
+	}
+
+	private noteResponse(response: ResponseHeaders): void {
+		this.meta ??= journalMeta(response);
+	}
+
+	/** Stop everything in flight and fail (or cancel) with this error. */
+	private stop(error: ThawError): void {
+		if (this.stopping) return;
+		this.stopping = error;
+		for (const timer of this.retryTimers.values()) clearTimeout(timer);
+		this.retryTimers.clear();
+		this.queue.length = 0;
+		this.pool.forget(this.pump);
+		for (const flight of this.inFlight.values()) flight.controller.abort(error);
+		const reject = this.fail;
+		this.fail = undefined;
+		if (reject) {
+			// Let every attempt settle (no writes to a closed file) before failing.
+			void Promise.allSettled([...this.inFlight.values()].map(async flight => flight.promise)).then(() => {
+				reject(error);
+			});
+		}
+	}
+
+	/** A private pool's hashing threads and slots go; a shared pool stays for the others. */
+	private async release(): Promise<void> {
+		this.pool.forget(this.pump);
+		if (this.ownPool) await this.pool.close();
+	}
+
+	private async closeFiles(): Promise<void> {
+		await Promise.allSettled([...this.inFlight.values()].map(async flight => flight.promise));
+		const files = this.files;
+		this.files = undefined;
+		await files?.close();
+	}
+
+	/** Check the whole, then fsync and rename the .part to its final name. */
+	private async finish(): Promise<DownloadResult> {
+		const {plan, options} = this;
+		const files = this.files!;
+		this.store.phaseTo('verifying');
+		const computed = combineTreeHashes(this.chunkHashes.map(hash => hash!)).toString('hex');
+		const {ok, verdict} = judge({plan, computed, size: await files.size(), chunks: this.store.getSnapshot().chunks, part: files.part, outfile: options.outfile});
+		if (!ok) {
+			this.store.set({verdict});
+			throw new ThawError(inert(verdict.summary), ExitCode.verification);
+		}
+
+		await files.commit();
+		this.files = undefined;
+		this.store.log('info', verdict.summary);
+		this.store.phaseTo('done', {verdict});
+		return {verdict, snapshot: this.store.getSnapshot(), job: this.job, plan, headers: reportedHeaders(this.meta)};
+	}
+}

@@ -1,0 +1,283 @@
+/**
+ * The files of one download on disk: `<outfile>.part` (the bytes, written at
+ * their offsets) and `<outfile>.part.journal` (what is verified so far), and
+ * the last step that fsyncs the .part and renames it to its final name.
+ */
+import {open, rename, stat, unlink, type FileHandle} from 'node:fs/promises';
+import {ExitCode, ThawError} from '../../errors.js';
+import {inert} from '../../inert.js';
+import {scrub} from '../../glacier/errors.js';
+import {describeHeaderDifference, JOURNAL_VERSION, JournalWriter, readJournal, type JournalChunk, type JournalContents, type JournalHeader, type JournalRecord} from '../journal.js';
+import type {DownloadPlan} from '../job-plan.js';
+import type {Chunk} from '../ranges.js';
+import {MiB, TreeHasher} from '../tree-hash.js';
+
+export function partPath(outfile: string): string {
+	return `${outfile}.part`;
+}
+
+export function journalPath(outfile: string): string {
+	return `${outfile}.part.journal`;
+}
+
+export type PartialInfo = {vaultName: string; jobId: string; total: number; chunkSize: number; verifiedChunks: number; totalChunks: number; verifiedBytes: number};
+
+/** What a journal says about a partial download, for "resume?" prompts; null when there is none. */
+export async function inspectPartial(outfile: string): Promise<PartialInfo | null> {
+	const journal = await readJournal(journalPath(outfile)).catch(() => null);
+	if (!journal) return null;
+	const {header} = journal;
+	const totalChunks = header.total === 0 ? 0 : Math.ceil(header.total / header.chunkSize);
+	let verifiedBytes = 0;
+	let verifiedChunks = 0;
+	for (const chunk of journal.chunks.values()) {
+		if (chunk.index >= totalChunks) continue;
+		verifiedChunks++;
+		verifiedBytes += chunk.end - chunk.start + 1;
+	}
+
+	return {vaultName: header.vaultName, jobId: header.jobId, total: header.total, chunkSize: header.chunkSize, verifiedChunks, totalChunks, verifiedBytes};
+}
+
+/** The journal beside the .part, or null when there is none (exit 6 when it cannot be read). */
+export async function readJournalOf(outfile: string): Promise<JournalContents | null> {
+	const journalFile = journalPath(outfile);
+	return readJournal(journalFile).catch(error => {
+		throw localError(error, `read the journal ${journalFile}`);
+	});
+}
+
+/** The first line of a new journal: what is being downloaded, so a later run knows whether it may continue. */
+export function journalHeaderFor(plan: DownloadPlan, job: {vaultName: string; jobId: string; outputSize: number}): JournalHeader {
+	return {
+		type: 'thaw-download',
+		version: JOURNAL_VERSION,
+		vaultName: job.vaultName,
+		jobId: job.jobId,
+		outputSize: job.outputSize,
+		start: plan.start,
+		end: Math.max(plan.end, plan.start - 1),
+		total: plan.total,
+		chunkSize: plan.chunkSize,
+		...(plan.expectedTreeHash ? {expectedTreeHash: plan.expectedTreeHash} : {}),
+		createdAt: new Date().toISOString(),
+	};
+}
+
+/** Exit 6 when the journal found beside the .part is another download's. */
+export function checkJournalMatches(outfile: string, found: JournalHeader, wanted: JournalHeader): void {
+	const differences = describeHeaderDifference(found, wanted);
+	if (differences.length > 0) {
+		throw new ThawError(`${journalPath(outfile)} belongs to a different download (${inert(differences.join('; '))}): to start over, delete ${partPath(outfile)} and ${journalPath(outfile)}`, ExitCode.local);
+	}
+}
+
+/** The final name must be free (or replaceable) before anything is written. */
+export async function checkOutfile(outfile: string, overwrite: boolean | undefined): Promise<void> {
+	let info;
+	try {
+		info = await stat(outfile);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+		throw localError(error, `check ${outfile}`);
+	}
+
+	if (info.isDirectory()) throw new ThawError(`${inert(outfile)} is a directory: give a file name to write the output to`, ExitCode.local);
+	if (!overwrite) throw new ThawError(`${inert(outfile)} already exists: pass --overwrite to replace it, or choose another file name`, ExitCode.local);
+}
+
+export async function exists(path: string): Promise<boolean> {
+	try {
+		await stat(path);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** The open .part and journal of one download. */
+export class PartFile {
+	readonly part: string;
+	readonly journalFile: string;
+	private handle: FileHandle | undefined;
+	private journal: JournalWriter | undefined;
+
+	private constructor(readonly outfile: string, handle: FileHandle, journal: JournalWriter) {
+		this.part = partPath(outfile);
+		this.journalFile = journalPath(outfile);
+		this.handle = handle;
+		this.journal = journal;
+	}
+
+	/** Open (resuming) or create the .part at `total` bytes, and its journal. */
+	static async open(outfile: string, {resuming, total, header}: {resuming: boolean; total: number; header: JournalHeader}): Promise<PartFile> {
+		const part = partPath(outfile);
+		const journalFile = journalPath(outfile);
+		let handle: FileHandle | undefined;
+		try {
+			handle = await open(part, resuming ? 'r+' : 'w');
+			// A new file of one chunk is filled by its one write; others are sized now (sparse), so chunks land at their offsets.
+			const size = resuming ? (await handle.stat()).size : 0;
+			if (size !== total && (resuming || total > header.chunkSize)) await handle.truncate(total);
+			// One chunk: a torn header costs one chunk again, so no fsync (small files by the thousand, a restore).
+			const journal = resuming ? await JournalWriter.append(journalFile) : await JournalWriter.create(journalFile, header, {sync: total > header.chunkSize});
+			return new PartFile(outfile, handle, journal);
+		} catch (error) {
+			await handle?.close().catch(() => undefined);
+			throw localError(error, `create ${part}`);
+		}
+	}
+
+	/** Write bytes at their offset in the .part (exit-6 ThawError on failure). */
+	async writeAt(data: Buffer, at: number): Promise<void> {
+		try {
+			await this.handle!.write(data, 0, data.length, at);
+		} catch (error) {
+			throw localError(error, `write ${this.part}`);
+		}
+	}
+
+	/** Tree hash of `length` bytes at `position` as they are in the .part now; undefined when the file is shorter. */
+	async hashRange(position: number, length: number, buffer: Buffer = Buffer.allocUnsafe(4 * MiB)): Promise<string | undefined> {
+		const hasher = new TreeHasher();
+		let left = length;
+		let at = position;
+		while (left > 0) {
+			// eslint-disable-next-line no-await-in-loop
+			const {bytesRead} = await this.handle!.read(buffer, 0, Math.min(buffer.length, left), at);
+			if (bytesRead === 0) break;
+			hasher.update(buffer.subarray(0, bytesRead));
+			at += bytesRead;
+			left -= bytesRead;
+		}
+
+		return left === 0 ? hasher.hex() : undefined;
+	}
+
+	/**
+	 * Hash again, from the .part, every chunk a journal says is verified: a
+	 * journal is a hint, never proof. `checked` gets the hash when it matches
+	 * the journaled one, else undefined (fetched again).
+	 */
+	async rehashJournaled(chunks: readonly Chunk[], journaled: Map<number, JournalChunk>, start: number, report: {checking(index: number): void; checked(chunk: Chunk, hash: string | undefined): void}): Promise<{adopted: number; rejected: number}> {
+		let adopted = 0;
+		let rejected = 0;
+		const buffer = Buffer.allocUnsafe(4 * MiB);
+		for (const chunk of chunks) {
+			const entry = journaled.get(chunk.index);
+			if (!entry || entry.start !== chunk.start || entry.end !== chunk.end) continue;
+			report.checking(chunk.index);
+			// eslint-disable-next-line no-await-in-loop
+			const hash = await this.hashRange(chunk.start - start, chunk.end - chunk.start + 1, buffer);
+			if (hash !== undefined && hash === entry.treeHash) {
+				adopted++;
+				report.checked(chunk, hash);
+			} else {
+				rejected++;
+				report.checked(chunk, undefined);
+			}
+		}
+
+		return {adopted, rejected};
+	}
+
+	async record(record: JournalRecord): Promise<void> {
+		try {
+			await this.journal!.append(record);
+		} catch (error) {
+			throw localError(error, `write ${this.journalFile}`);
+		}
+	}
+
+	async size(): Promise<number> {
+		return (await this.handle!.stat()).size;
+	}
+
+	/** fsync the .part, rename it to the final name, drop the journal, fsync the folder. */
+	async commit(): Promise<void> {
+		try {
+			await this.handle!.sync();
+			await this.handle!.close();
+			this.handle = undefined;
+			await this.journal!.close();
+			this.journal = undefined;
+			await rename(this.part, this.outfile);
+			await unlink(this.journalFile).catch(() => undefined);
+			await syncDirectory(this.outfile);
+		} catch (error) {
+			throw localError(error, `move ${this.part} to ${this.outfile}`);
+		}
+	}
+
+	/** Close both files, keeping them on disk (to resume later). */
+	async close(): Promise<void> {
+		const {handle, journal} = this;
+		this.handle = undefined;
+		this.journal = undefined;
+		await handle?.close().catch(() => undefined);
+		await journal?.close().catch(() => undefined);
+	}
+}
+
+/**
+ * fsync a file's folder so its rename is durable. Group commit: while one
+ * fsync of a folder runs, every rename that asks meanwhile waits for the one
+ * next fsync, which covers them all; dozens of small downloads finishing
+ * into one folder cost two fsyncs at a time, not dozens.
+ */
+const folderSyncs = new Map<string, Array<() => void>>();
+
+async function syncDirectory(file: string): Promise<void> {
+	const slash = file.lastIndexOf('/');
+	const directory = slash === -1 ? '.' : (slash === 0 ? '/' : file.slice(0, slash));
+	const waiting = folderSyncs.get(directory);
+	return new Promise<void>(resolve => {
+		if (waiting) {
+			waiting.push(resolve);
+			return;
+		}
+
+		const queue = [resolve];
+		folderSyncs.set(directory, queue);
+		void (async () => {
+			while (queue.length > 0) {
+				// Every rename that asked before this fsync started is covered by it.
+				const batch = queue.splice(0);
+				// eslint-disable-next-line no-await-in-loop
+				await syncFolder(directory);
+				for (const done of batch) done();
+			}
+
+			folderSyncs.delete(directory);
+		})();
+	});
+}
+
+async function syncFolder(directory: string): Promise<void> {
+	try {
+		const handle = await open(directory, 'r');
+		await handle.sync().catch(() => undefined);
+		await handle.close();
+	} catch {
+		// Not every platform can open or fsync a directory; the rename itself is done.
+	}
+}
+
+const localHints: Record<string, string> = {
+	ENOSPC: 'the disk is full: free some space, then run the same command again to continue',
+	EDQUOT: 'the disk quota is exceeded: free some space, then run the same command again to continue',
+	EACCES: 'permission denied: choose a folder you can write to',
+	EPERM: 'permission denied: choose a folder you can write to',
+	ENOENT: 'the folder does not exist: create it or choose another path',
+	EROFS: 'the file system is read-only: choose another folder',
+	EISDIR: 'that is a directory: give a file name',
+	ENOTDIR: 'part of the path is not a directory',
+};
+
+/** A local file problem as one exit-6 line. */
+export function localError(error: unknown, what: string): ThawError {
+	if (error instanceof ThawError) return error;
+	const code = (error as NodeJS.ErrnoException)?.code ?? '';
+	const hint = localHints[code] ?? scrub((error as Error)?.message ?? String(error));
+	return new ThawError(`cannot ${inert(what)}: ${hint}${code && !localHints[code] ? '' : code ? ` (${code})` : ''}`, ExitCode.local, {cause: error});
+}
