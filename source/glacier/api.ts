@@ -13,6 +13,7 @@ import {
 	type GetJobOutputCommandOutput,
 	type GlacierJobDescription,
 } from '@aws-sdk/client-glacier';
+import {ExitCode, ThawError} from '../errors.js';
 import type {Connection} from './client.js';
 import {toThawError, type ErrorContext} from './errors.js';
 
@@ -29,22 +30,66 @@ async function call<T>(work: () => Promise<T>, context: ErrorContext): Promise<T
 	}
 }
 
-/** Every vault, following ListVaults' Marker through every page; yields each page as it arrives. */
-export async function * vaultPages(connection: Connection, options: {limit?: number; signal?: AbortSignal} = {}): AsyncGenerator<Vault[]> {
+/**
+ * No real account has anywhere near this many pages of vaults (1,000 vaults
+ * per region, pages of 10 by default) or of one vault's jobs (pages of 50):
+ * a list still going after this many is a server paging forever.
+ */
+export const maxListPages = 10_000;
+
+type PageOptions = {signal?: AbortSignal; maxPages?: number};
+
+/**
+ * Follows a list's Marker through every page, and stops, saying so, when the
+ * service pages in a circle: a Marker given back that was already followed
+ * (a ListVaults answering the same Marker forever once made the TUI send 500+
+ * requests and pile up 2,700 duplicate rows), or more pages than any real
+ * list has. Rows seen on an earlier page are not yielded again.
+ */
+async function * pages<T>(list: {operation: string; noun: string; context: ErrorContext}, key: (row: T) => string, fetchPage: (marker: string | undefined) => Promise<{rows: T[]; marker: string | undefined}>, options: PageOptions): AsyncGenerator<T[]> {
+	const limit = options.maxPages ?? maxListPages;
+	const followed = new Set<string>();
+	const seen = new Set<string>();
 	let marker: string | undefined;
-	do {
+	let count = 0;
+	for (let page = 1; ; page++) {
 		// eslint-disable-next-line no-await-in-loop
-		const page = await call(async () => connection.client.send(new ListVaultsCommand({
+		const answer = await call(async () => fetchPage(marker), list.context);
+		const fresh = answer.rows.filter(row => {
+			const id = key(row);
+			if (seen.has(id)) return false;
+			seen.add(id);
+			return true;
+		});
+		count += fresh.length;
+		yield fresh;
+		if (marker !== undefined) followed.add(marker);
+		marker = answer.marker;
+		if (!marker || options.signal?.aborted) return;
+		const stopped = `stopped at ${count.toLocaleString('en-US')} ${list.noun}${count === 1 ? '' : 's'} (the list may be incomplete)`;
+		if (followed.has(marker)) {
+			throw new ThawError(`${stopped}: ${list.operation} gave back a Marker it had already given on page ${page}, paging in a circle. Try again later`, ExitCode.service);
+		}
+
+		if (page >= limit) {
+			throw new ThawError(`${stopped}: ${list.operation} still had a next page after ${page.toLocaleString('en-US')} pages, far more than any real list has. Try again later`, ExitCode.service);
+		}
+	}
+}
+
+/** Every vault, following ListVaults' Marker through every page; yields each page as it arrives. */
+export async function * vaultPages(connection: Connection, options: {limit?: number} & PageOptions = {}): AsyncGenerator<Vault[]> {
+	yield * pages<Vault>({operation: 'ListVaults', noun: 'vault', context: {connection, what: 'list vaults'}}, vault => vault.VaultName, async marker => {
+		const page = await connection.client.send(new ListVaultsCommand({
 			accountId: connection.accountId,
 			marker,
 			limit: options.limit,
-		}), {abortSignal: options.signal}), {connection, what: 'list vaults'});
-		yield (page.VaultList ?? []).filter((v): v is Vault => typeof v.VaultName === 'string');
-		marker = page.Marker ?? undefined;
-	} while (marker && !options.signal?.aborted);
+		}), {abortSignal: options.signal});
+		return {rows: (page.VaultList ?? []).filter((v): v is Vault => typeof v.VaultName === 'string'), marker: page.Marker ?? undefined};
+	}, options);
 }
 
-export async function listVaults(connection: Connection, options: {limit?: number; signal?: AbortSignal} = {}): Promise<Vault[]> {
+export async function listVaults(connection: Connection, options: {limit?: number} & PageOptions = {}): Promise<Vault[]> {
 	const all: Vault[] = [];
 	for await (const page of vaultPages(connection, options)) all.push(...page);
 	return all;
@@ -56,24 +101,21 @@ export async function describeVault(connection: Connection, vaultName: string): 
 }
 
 /** Every job of a vault, following ListJobs' Marker (pages of 50) through every page. */
-export async function * jobPages(connection: Connection, vaultName: string, filter: JobFilter & {limit?: number; signal?: AbortSignal} = {}): AsyncGenerator<Job[]> {
-	let marker: string | undefined;
-	do {
-		// eslint-disable-next-line no-await-in-loop
-		const page = await call(async () => connection.client.send(new ListJobsCommand({
+export async function * jobPages(connection: Connection, vaultName: string, filter: JobFilter & {limit?: number} & PageOptions = {}): AsyncGenerator<Job[]> {
+	yield * pages<Job>({operation: 'ListJobs', noun: 'job', context: {connection, what: 'list jobs', vaultName}}, job => job.JobId, async marker => {
+		const page = await connection.client.send(new ListJobsCommand({
 			accountId: connection.accountId,
 			vaultName,
 			marker,
 			limit: filter.limit,
 			completed: filter.completed === undefined ? undefined : String(filter.completed),
 			statuscode: filter.statuscode,
-		}), {abortSignal: filter.signal}), {connection, what: 'list jobs', vaultName});
-		yield (page.JobList ?? []).filter((job): job is Job => typeof job.JobId === 'string');
-		marker = page.Marker ?? undefined;
-	} while (marker && !filter.signal?.aborted);
+		}), {abortSignal: filter.signal});
+		return {rows: (page.JobList ?? []).filter((job): job is Job => typeof job.JobId === 'string'), marker: page.Marker ?? undefined};
+	}, filter);
 }
 
-export async function listJobs(connection: Connection, vaultName: string, filter: JobFilter & {signal?: AbortSignal} = {}): Promise<Job[]> {
+export async function listJobs(connection: Connection, vaultName: string, filter: JobFilter & PageOptions = {}): Promise<Job[]> {
 	const all: Job[] = [];
 	for await (const page of jobPages(connection, vaultName, filter)) all.push(...page);
 	return all;

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startEmulator, type Emulator} from '../../source/emulator/index.js';
-import {connect, describeJob, initiateJob, listJobs, listVaults, scrub, toThawError, type Connection} from '../../source/glacier/index.js';
+import {connect, describeJob, initiateJob, jobPages, listJobs, listVaults, scrub, toThawError, vaultPages, type Connection} from '../../source/glacier/index.js';
 import {ExitCode, ThawError} from '../../source/errors.js';
 
 let emulator: Emulator;
@@ -110,5 +110,77 @@ describe('glacier wrapper against the emulator', () => {
 		const emoji = scrub(`${'a'.repeat(398)}\u{1F600}\u{1F600}`);
 		expect(emoji.endsWith('…')).toBe(true);
 		expect(/[\uD800-\uDBFF]…$/.test(emoji)).toBe(false);
+	});
+});
+
+describe('endless pagination (issue 8 §9)', () => {
+	const count = (op: string) => emulator.requests.filter(r => r.op === op).length;
+
+	async function collect<T>(pages: AsyncIterable<T[]>): Promise<{rows: T[]; error: unknown}> {
+		const rows: T[] = [];
+		try {
+			for await (const page of pages) rows.push(...page);
+		} catch (error) {
+			return {rows, error};
+		}
+
+		return {rows, error: undefined};
+	}
+
+	it('stops when ListVaults gives back the Marker it was asked for, keeping the rows so far and saying so', async () => {
+		emulator.faults.add({kind: 'repeat-marker', op: 'ListVaults', times: Number.POSITIVE_INFINITY});
+		try {
+			const before = count('ListVaults');
+			const {rows, error} = await collect(vaultPages(connection));
+			// Page 1 (vaults 0-9) points at vault 10; page 2 (10-19) points at vault 10 again: stop there.
+			expect(count('ListVaults') - before).toBe(2);
+			expect(rows.map(v => v.VaultName)).toEqual(Array.from({length: 20}, (_, i) => `vault-${String(i).padStart(2, '0')}`));
+			expect(error).toBeInstanceOf(ThawError);
+			expect((error as ThawError).exitCode).toBe(ExitCode.service);
+			expect((error as ThawError).message).toBe('stopped at 20 vaults (the list may be incomplete): ListVaults gave back a Marker it had already given on page 2, paging in a circle. Try again later');
+			await expect(listVaults(connection)).rejects.toThrow(/paging in a circle/);
+		} finally {
+			emulator.faults.clear();
+		}
+	});
+
+	it('yields no row twice when the repeated page is the same page again', async () => {
+		emulator.faults.add({kind: 'repeat-marker', op: 'ListVaults', times: Number.POSITIVE_INFINITY});
+		try {
+			const before = count('ListVaults');
+			// All 23 fit in one page, whose Marker points back at its own start.
+			const {rows, error} = await collect(vaultPages(connection, {limit: 1000}));
+			expect(count('ListVaults') - before).toBe(2);
+			expect(rows).toHaveLength(23);
+			expect(new Set(rows.map(v => v.VaultName)).size).toBe(23);
+			expect((error as ThawError).message).toMatch(/^stopped at 23 vaults .*paging in a circle/);
+		} finally {
+			emulator.faults.clear();
+		}
+	});
+
+	it('stops when ListJobs gives back the same Marker forever', async () => {
+		emulator.faults.add({kind: 'repeat-marker', op: 'ListJobs', times: Number.POSITIVE_INFINITY});
+		try {
+			const before = count('ListJobs');
+			const {rows, error} = await collect(jobPages(connection, 'vault-00'));
+			expect(count('ListJobs') - before).toBe(2);
+			expect(rows).toHaveLength(100);
+			expect(new Set(rows.map(j => j.JobId)).size).toBe(100);
+			expect((error as ThawError).exitCode).toBe(ExitCode.service);
+			expect((error as ThawError).message).toBe('stopped at 100 jobs (the list may be incomplete): ListJobs gave back a Marker it had already given on page 2, paging in a circle. Try again later');
+		} finally {
+			emulator.faults.clear();
+		}
+	});
+
+	it('stops after a page limit far beyond any real list, saying so', async () => {
+		const before = count('ListVaults');
+		// Pages of one vault, a limit of 5 pages (the real limit is 10,000).
+		const {rows, error} = await collect(vaultPages(connection, {limit: 1, maxPages: 5}));
+		expect(count('ListVaults') - before).toBe(5);
+		expect(rows).toHaveLength(5);
+		expect((error as ThawError).exitCode).toBe(ExitCode.service);
+		expect((error as ThawError).message).toBe('stopped at 5 vaults (the list may be incomplete): ListVaults still had a next page after 5 pages, far more than any real list has. Try again later');
 	});
 });
