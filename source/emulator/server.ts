@@ -382,7 +382,7 @@ async function getJobOutput(req: IncomingMessage, res: ServerResponse, store: Em
 		'Content-Length': String(Math.min(length, faults.shortTo ?? length)),
 	};
 	if (request.kind === 'range') headers['Content-Range'] = `bytes ${start}-${end}/${total}`;
-	if (job.action === 'ArchiveRetrieval') headers['x-amz-archive-description'] = headerSafe(job.archive!.description);
+	if (job.action === 'ArchiveRetrieval') headers['x-amz-archive-description'] = taken.some(rule => rule.kind === 'raw-description') ? job.archive!.description.replace(/[^\t\x20-\x7e\x80-\xff]/g, '?') : headerSafe(job.archive!.description);
 	let hash = store.outputTreeHash(job, start, end);
 	if (taken.some(rule => rule.kind === 'wrong-hash')) hash = createHash('sha256').update(`wrong\0${hash ?? ''}\0${start}-${end}`).digest('hex');
 	if (hash !== null) headers['x-amz-sha256-tree-hash'] = hash;

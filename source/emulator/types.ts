@@ -18,9 +18,10 @@ export type FaultKind =
 	| 'bad-signature' // 403 InvalidSignatureException quoting the canonical request (x-amz-security-token included) and the Authorization header
 	| 'bad-header' // answer with a response header holding a control byte (Node's client: "Parse Error: Invalid header value char")
 	| 'trickle' // send `afterBytes` bytes (default 0) at full speed, then `bytesPerSecond` (default 1) bytes a second in small pieces, never idle long
-	| 'size-lie'; // DescribeJob/ListJobs (default op DescribeJob) claim the output is `extraBytes` (default 1 MiB) longer than it is
+	| 'size-lie' // DescribeJob/ListJobs (default op DescribeJob) claim the output is `extraBytes` (default 1 MiB) longer than it is
+	| 'raw-description'; // GetJobOutput: send x-amz-archive-description with its characters up to U+00FF as raw bytes (C1 controls included), as a hostile server could
 
-export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth', 'repeat-marker', 'html-500', 'bad-signature', 'bad-header', 'trickle', 'size-lie'];
+export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth', 'repeat-marker', 'html-500', 'bad-signature', 'bad-header', 'trickle', 'size-lie', 'raw-description'];
 
 export type OperationName = 'GetJobOutput' | 'DescribeJob' | 'ListJobs' | 'ListVaults' | 'DescribeVault' | 'InitiateJob' | 'DeleteArchive' | 'DeleteVault' | 'GetDataRetrievalPolicy' | 'SetDataRetrievalPolicy';
 

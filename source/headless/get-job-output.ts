@@ -5,7 +5,7 @@
  */
 import process from 'node:process';
 import {ExitCode, UsageError} from '../errors.js';
-import {inert} from '../inert.js';
+import {inert, inertJson} from '../inert.js';
 import {connect} from '../glacier/client.js';
 import {startDownload, type DownloadResult} from '../engine/download/index.js';
 import {parseRangeHeader, RangeHeaderError} from '../engine/ranges.js';
@@ -26,7 +26,9 @@ Arguments (as in 'aws glacier get-job-output'):
   --job-id ID               the retrieval job
   --account-id ID           12-digit account id, or - (default -)
   --range bytes=A-B         only these bytes of the output (inclusive)
-  --output json|text        what to print on stdout (default json)
+  --output json|text        what to print on stdout (default json); on a terminal,
+                            control characters in values are escaped (\u009b, \x1b),
+                            into a file or a pipe they are kept exactly
   OUTFILE                   where to write the output
 
 thaw's own:
@@ -117,9 +119,20 @@ export function outputObject(result: DownloadResult, seconds: number): Record<st
 	};
 }
 
-/** The AWS CLI's text output: the scalar values, sorted by key, tab-separated on one line. */
-export function textOutput(fields: Record<string, string | number>): string {
-	return Object.keys(fields).sort().map(key => String(fields[key])).join('\t');
+/**
+ * The AWS CLI's text output: the scalar values, sorted by key, tab-separated
+ * on one line. On a terminal each value is made inert (archiveDescription
+ * and contentType are the server's words).
+ */
+export function textOutput(fields: Record<string, string | number>, terminal = false): string {
+	return Object.keys(fields).sort().map(key => (terminal ? inert(String(fields[key])) : String(fields[key]))).join('\t');
+}
+
+/** What goes to stdout: exact values into a file or a pipe; on a terminal, control characters escaped (JSON as \uXXXX, the same value). */
+export function stdoutText(result: DownloadResult, seconds: number, output: 'json' | 'text', terminal: boolean): string {
+	if (output === 'text') return `${textOutput(awsFields(result), terminal)}\n`;
+	const json = JSON.stringify(outputObject(result, seconds), null, 4);
+	return `${terminal ? inertJson(json) : json}\n`;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -198,7 +211,7 @@ export async function run(args: string[]): Promise<number> {
 			process.stderr.write(`${prefix}${inert(result.verdict.summary)}\n`);
 		}
 
-		process.stdout.write(output === 'text' ? `${textOutput(awsFields(result))}\n` : `${JSON.stringify(outputObject(result, seconds), null, 4)}\n`);
+		process.stdout.write(stdoutText(result, seconds, output, process.stdout.isTTY === true));
 		return ExitCode.ok;
 	} finally {
 		progress.stop();

@@ -1,7 +1,8 @@
 /**
  * thaw inventory FILE: read a vault inventory (JSON, Glacier CSV or CSV),
  * filter and sort it, and print it as a table, CSV, JSON, JSON lines or a
- * count. Table text is made inert; csv/json/jsonl keep the exact values.
+ * count. Table text is made inert; csv/json/jsonl keep the exact values,
+ * except on a terminal, where their control characters are escaped.
  * With --vault-name V --job-id J it reads an inventory job's output straight
  * from GetJobOutput. (In a terminal with no --output, source/cli/inventory.ts
  * opens the browser instead: this module never loads Ink.)
@@ -9,7 +10,7 @@
 import {once} from 'node:events';
 import process from 'node:process';
 import {ExitCode, ThawError, UsageError} from '../errors.js';
-import {inert} from '../inert.js';
+import {inert, inertJson} from '../inert.js';
 import {checkReadable, loadInventory} from '../inventory/load.js';
 import {InventoryFormatError} from '../inventory/format-error.js';
 import {parseFilter, type Filter} from '../inventory/filter.js';
@@ -57,6 +58,9 @@ Filter expressions:
 JSON and CSV output carry Glacier's fields (ArchiveId, ArchiveDescription,
 CreationDate, Size, SHA256TreeHash) plus Path and LastModified for
 descriptions written by mt-aws-glacier, FastGlacier, CloudBerry or QNAP.
+Written to a file or a pipe they are the exact values; printed on a terminal,
+control characters in them are escaped so they cannot act on it (JSON as
+\u001b, the same value; CSV and the table as \x1b).
 
 ${connectionHelp}
 
@@ -106,7 +110,15 @@ function totalsText(count: number, bytes: number): string {
 	return `${count.toLocaleString('en-US')} archive${count === 1 ? '' : 's'}, ${humanSize(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
 }
 
-async function print(store: InventoryStore, rows: Uint32Array, output: Output, writer: Writer, filtered: boolean): Promise<void> {
+/**
+ * Exports keep the exact values when they go to a file or a pipe; on a
+ * terminal, control characters in them would act (an OSC retitles the window,
+ * CSI 2J clears it), so there JSON escapes them as \uXXXX (the same JSON
+ * value) and CSV shows them as inert() does (\x1b).
+ */
+async function print(store: InventoryStore, rows: Uint32Array, output: Output, writer: Writer, filtered: boolean, terminal: boolean): Promise<void> {
+	const json = terminal ? (value: unknown) => inertJson(JSON.stringify(value)) : (value: unknown) => JSON.stringify(value);
+	const csv = terminal ? (line: string) => inert(line) : (line: string) => line;
 	switch (output) {
 		case 'count': {
 			await writer.write(`${rows.length}\n`);
@@ -115,19 +127,19 @@ async function print(store: InventoryStore, rows: Uint32Array, output: Output, w
 
 		case 'json': {
 			await writer.write('[');
-			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(`${k === 0 ? '\n' : ',\n'}${JSON.stringify(rowToJson(store.get(rows[k])))}`);
+			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(`${k === 0 ? '\n' : ',\n'}${json(rowToJson(store.get(rows[k])))}`);
 			await writer.write(rows.length === 0 ? ']\n' : '\n]\n');
 			break;
 		}
 
 		case 'jsonl': {
-			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(JSON.stringify(rowToJson(store.get(rows[k]))) + '\n');
+			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(json(rowToJson(store.get(rows[k]))) + '\n');
 			break;
 		}
 
 		case 'csv': {
 			await writer.write(csvHeader + '\r\n');
-			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(csvLine(store.get(rows[k])) + '\r\n');
+			for (let k = 0; k < rows.length && !writer.closed; k++) await writer.write(csv(csvLine(store.get(rows[k]))) + '\r\n');
 			break;
 		}
 
@@ -251,6 +263,6 @@ export async function printInventory(request: InventoryRequest): Promise<number>
 
 	let rows = store.view(filter, sort);
 	if (limit !== undefined && rows.length > limit) rows = rows.subarray(0, limit);
-	await print(store, rows, output, new Writer(process.stdout), filter !== undefined && !filter.matchesAll);
+	await print(store, rows, output, new Writer(process.stdout), filter !== undefined && !filter.matchesAll, process.stdout.isTTY === true);
 	return ExitCode.ok;
 }
