@@ -92,7 +92,7 @@ describe('--debug never prints credentials', () => {
 		emulator.faults.add({kind: 'bad-signature', op: 'DescribeJob', times: Number.POSITIVE_INFINITY});
 		const run = await thaw(download(), {AWS_ACCESS_KEY_ID: accessKey, AWS_SECRET_ACCESS_KEY: secretKey, AWS_SESSION_TOKEN: sessionToken});
 		expect(emulator.faults.hits.some(hit => hit.rule.kind === 'bad-signature')).toBe(true);
-		expect(run.code).toBe(5);
+		expect(run.code, run.stderr).toBe(5);
 		expectNoSecrets(run.stdout + run.stderr);
 		expect(run.stderr).toMatch(/^thaw: access denied while trying to describe job: The request signature we calculated does not match/);
 		// --debug did print the stack, with the quoted canonical request in it, redacted.
@@ -106,7 +106,7 @@ describe('--debug never prints credentials', () => {
 		emulator.faults.add({kind: 'bad-signature', op: 'DescribeJob', times: Number.POSITIVE_INFINITY});
 		const run = await thaw([...download(), '--profile', 'work'], {AWS_SHARED_CREDENTIALS_FILE: credentials});
 		expect(emulator.faults.hits.some(hit => hit.rule.kind === 'bad-signature')).toBe(true);
-		expect(run.code).toBe(5);
+		expect(run.code, run.stderr).toBe(5);
 		expectNoSecrets(run.stdout + run.stderr);
 		expect(run.stderr).toContain('x-amz-security-token:[redacted]');
 	});

@@ -99,7 +99,7 @@ describe('thaw inventory output on a terminal and through a pipe', () => {
 		expect(shown).toContain('evil \\x1b]0;pwned\\x07 \\x1b[2J \\x9b2J \\x9d0;c1\\x9c \\u202egnp.exe');
 		expect(shown).toContain('plain name');
 
-		expect(pipe.code).toBe(0);
+		expect(pipe.code, pipe.stderr).toBe(0);
 		expect(pipe.stdout.toString('utf8').split('\r\n')[2]).toContain(`,${hostile},`);
 	});
 
@@ -114,7 +114,7 @@ describe('thaw inventory output on a terminal and through a pipe', () => {
 			// Escaped, yet the same values.
 			expect(parse(shown).map(row => row.ArchiveDescription)).toEqual(['plain name', hostile]);
 
-			expect(pipe.code).toBe(0);
+			expect(pipe.code, pipe.stderr).toBe(0);
 			const bytes = pipe.stdout.toString('utf8');
 			expect(bytes).toContain(JSON.stringify(hostile));
 			expect(bytes).toContain('\u009B2J');
@@ -148,7 +148,7 @@ describe('thaw get-job-output stdout on a terminal and through a pipe', () => {
 		expect(shown).not.toMatch(active);
 		expect((JSON.parse(shown) as {archiveDescription: string}).archiveDescription).toBe(description);
 
-		expect(pipe.code).toBe(0);
+		expect(pipe.code, pipe.stderr).toBe(0);
 		expect(pipe.stdout.toString('utf8')).toContain(`"archiveDescription": ${JSON.stringify(description)}`);
 		expect(pipe.stdout.toString('utf8')).toContain('\u009B2J');
 	});
@@ -160,7 +160,7 @@ describe('thaw get-job-output stdout on a terminal and through a pipe', () => {
 		expect(shown).not.toMatch(active);
 		expect(shown).toContain('backup \\x9b2J \\x9d0;title\\x9c \\x85 end');
 
-		expect(pipe.code).toBe(0);
+		expect(pipe.code, pipe.stderr).toBe(0);
 		expect(pipe.stdout.toString('utf8').split('\t')).toContain(description);
 	});
 });
