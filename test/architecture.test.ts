@@ -25,13 +25,7 @@ const core = new Set<Room>(['restore', 'engine', 'inventory', 'glacier', 'emulat
  * Known circles still being removed by another room, each named and explained.
  * A circle is let through only when every file in it is listed in one entry.
  */
-const knownCircles: Array<{name: string; why: string; files: string[]}> = [
-	{
-		name: 'inventory store/filter/sort',
-		why: 'issue 9 §2: store.ts, filter.ts and sort.ts import each other (one way by type only); the query-layer split (helper "inventory") removes it. Delete this entry when it lands.',
-		files: ['source/inventory/store.ts', 'source/inventory/filter.ts', 'source/inventory/sort.ts'],
-	},
-];
+const knownCircles: Array<{name: string; why: string; files: string[]}> = [];
 
 function roomOf(file: string): Room | undefined {
 	if (file === 'cli.tsx') return 'cli';

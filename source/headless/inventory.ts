@@ -13,7 +13,9 @@ import {ExitCode, ThawError, UsageError} from '../errors.js';
 import {inert, inertJson} from '../inert.js';
 import {checkReadable, loadInventory} from '../inventory/load.js';
 import {InventoryFormatError} from '../inventory/format-error.js';
-import {parseFilter, type Filter} from '../inventory/filter.js';
+import {parseFilter} from '../inventory/filter/parse.js';
+import type {Filter} from '../inventory/filter/node.js';
+import {query} from '../inventory/query.js';
 import {parseSort, type SortSpec} from '../inventory/sort.js';
 import {csvHeader, csvLine, humanSize, rowToJson} from '../inventory/export.js';
 import type {InventoryStore} from '../inventory/store.js';
@@ -36,7 +38,8 @@ lists the keys).
 Options:
   --format json|csv|glacier-csv   the file's format (default: detected from its first bytes)
   --filter EXPR                   only archives matching EXPR (see below)
-  --sort FIELD[:desc]             id, description (or path/name), created, size or hash
+  --sort FIELD[:desc]             id, description (or path/name), created, modified, size or hash
+                                  (modified: decoded from the description; archives without one last)
   --output table|csv|json|jsonl|count
                                   what to print (default: the browser in a terminal, else table)
   --vault-name V                  the vault: with --job-id, read that job's output; with FILE, the
@@ -48,7 +51,8 @@ Options:
 
 Filter expressions:
   word "two words"      case-insensitive text in the path (decoded descriptions) or description
-  /regex/               regular expression on the same text (case-insensitive; /regex/c is case-sensitive)
+  /regex/               regular expression on the same text (case-insensitive; /regex/c is case-sensitive);
+                        one that runs too long (like /(a+)+$/) is stopped with exit 2
   path:TEXT desc:TEXT   text in the decoded path only / in the raw description
   id:PREFIX hash:PREFIX archive id / tree hash starting with PREFIX
   size>1GiB size<=500MB size=0        units B KB MB GB TB (1000) KiB MiB GiB TiB (1024)
@@ -261,7 +265,7 @@ export async function printInventory(request: InventoryRequest): Promise<number>
 		process.stderr.write(`thaw: stopped reading ${inert(label)} at ${inert(result.stoppedEarly.message)}; using the ${store.length} archive${store.length === 1 ? '' : 's'} before it\n`);
 	}
 
-	let rows = store.view(filter, sort);
+	let rows = query(store, {filter, sort});
 	if (limit !== undefined && rows.length > limit) rows = rows.subarray(0, limit);
 	await print(store, rows, output, new Writer(process.stdout), filter !== undefined && !filter.matchesAll, process.stdout.isTTY === true);
 	return ExitCode.ok;

@@ -6,24 +6,26 @@
 import {UsageError} from '../errors.js';
 import {inert} from '../inert.js';
 import type {Location} from './byte-column.js';
-import type {InventoryStore} from './store.js';
+import type {QueryColumns} from './types.js';
 
-export type SortField = 'id' | 'description' | 'created' | 'size' | 'hash';
+/** modified: the decoded last-modified time (descriptions written by known tools); archives without one go last. */
+export type SortField = 'id' | 'description' | 'created' | 'modified' | 'size' | 'hash';
 export type SortSpec = {field: SortField; descending?: boolean};
 
 const aliases: Record<string, SortField> = {
 	id: 'id', archiveid: 'id',
 	description: 'description', desc: 'description', path: 'description', name: 'description',
 	created: 'created', date: 'created', creationdate: 'created',
+	modified: 'modified', lastmodified: 'modified', mtime: 'modified',
 	size: 'size',
 	hash: 'hash', treehash: 'hash', sha256treehash: 'hash',
 };
 
-/** `size`, `size:desc`, `created:asc`, `name:desc`... */
+/** `size`, `size:desc`, `created:asc`, `name:desc`, `modified:desc`... */
 export function parseSort(text: string): SortSpec {
 	const [name, direction = 'asc', ...rest] = text.split(':');
 	const field = aliases[name.toLowerCase()];
-	if (field === undefined) throw new UsageError(`unknown sort field '${inert(name)}' (use id, description, path, created, size or hash, then :asc or :desc)`);
+	if (field === undefined) throw new UsageError(`unknown sort field '${inert(name)}' (use id, description, path, created, modified, size or hash, then :asc or :desc)`);
 	if (rest.length > 0 || !/^(asc|desc)$/i.test(direction)) throw new UsageError(`sort direction must be asc or desc, not '${inert(text.slice(name.length + 1))}'`);
 	return {field, descending: direction.toLowerCase() === 'desc'};
 }
@@ -326,7 +328,7 @@ function prefixNumber(buffer: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * Rows sorted by a numeric column (e.g. store.modified) with the stable
+ * Rows sorted by a numeric column (e.g. the modified times) with the stable
  * radix sort; rows whose key is NaN (none known) go last in either
  * direction, in their input order.
  */
@@ -349,24 +351,25 @@ export function sortRowsByKeys(rows: Uint32Array, keys: Float64Array, descending
 	return sorted;
 }
 
-/** Rows sorted by spec; equal keys keep their input order (view() gives file order). */
-export function sortRows(store: InventoryStore, rows: Uint32Array, spec: SortSpec): Uint32Array {
+/** Rows sorted by spec; equal keys keep their input order. */
+export function sortRows(columns: QueryColumns, rows: Uint32Array, spec: SortSpec): Uint32Array {
 	const descending = spec.descending === true;
 	switch (spec.field) {
-		case 'size': return sortByNumbers(rows, store.sizes, descending);
-		case 'created': return sortByNumbers(rows, store.created, descending);
+		case 'size': return sortByNumbers(rows, columns.sizes, descending);
+		case 'created': return sortByNumbers(rows, columns.created, descending);
+		case 'modified': return sortRowsByKeys(rows, columns.index.modified, descending);
 		case 'id': {
-			const ids = store.ids;
+			const ids = columns.ids;
 			return sortByBytes(rows, descending, i => ids.prefixNumber(i), i => ids.sortKey(i), i => ids.length(i));
 		}
 
 		case 'description': {
-			const search = store.search;
+			const search = columns.index.search;
 			return sortByByteChunks(rows, descending, i => search.locate(i));
 		}
 
 		case 'hash': {
-			const hashes = store.hashes;
+			const hashes = columns.hashes;
 			return sortByBytes(rows, descending, i => {
 				let value = 0;
 				for (let k = 0; k < 6; k++) value = (value * 256) + hashes.byteAt(i, k);

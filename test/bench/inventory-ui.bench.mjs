@@ -14,10 +14,9 @@ import process from 'node:process';
 import {createElement} from 'react';
 import {render} from 'ink-testing-library';
 
-const {loadInventory, parseFilter} = await import('../../build/source/inventory/index.js');
+const {loadInventory, parseFilter, applyFilter, applyMask, sortedOrder} = await import('../../build/source/inventory/index.js');
 const {InventoryTable} = await import('../../build/source/ui/components/InventoryTable.js');
 const {inventoryColumns} = await import('../../build/source/ui/inventory/columns.js');
-const {applyFilter, applyMask, sortedOrder} = await import('../../build/source/ui/inventory/view.js');
 const {searchStepRows, modifiedStepRows} = await import('../../build/source/ui/hooks/use-inventory-load.js');
 const {cpus, loadavg} = await import('node:os');
 
@@ -50,7 +49,7 @@ const {store} = await loadInventory(glacierCsv(), {format: 'glacier-csv'});
 console.log(`inventory-ui bench: ${store.length.toLocaleString('en-US')} archives loaded in ${fmt(ms(started))} (generated Glacier CSV, 1 in 4 mt2-encoded)`);
 
 // Frames: the table at two sizes, scrolled to 20 places.
-const order = sortedOrder(store, undefined, false);
+const order = sortedOrder(store);
 for (const [columns, lines] of [[80, 24], [200, 50]]) {
 	const props = offset => ({store, view: order, columns: inventoryColumns(columns), width: columns, height: lines - 5, cursor: offset, offset, empty: ''});
 	const instance = render(createElement(InventoryTable, props(0)));
@@ -89,11 +88,11 @@ async function steps(label, work) {
 	console.log(`${label}: ${fmt(total)} in ${gaps.length} steps, step median ${fmt(gaps[Math.floor(gaps.length / 2)])}, 95th percentile ${fmt(gaps[Math.floor(gaps.length * 0.95)])}, longest ${fmt(gaps.at(-1))} (the longest a key waits)`);
 }
 
-await steps(`background search index + joined text (${searchStepRows.toLocaleString('en-US')} rows a step)`, () => store.prepareSearchInSteps(searchStepRows));
-await steps(`background modified times (${modifiedStepRows.toLocaleString('en-US')} rows a step)`, () => store.buildModifiedInSteps(modifiedStepRows));
+await steps(`background search index + joined text (${searchStepRows.toLocaleString('en-US')} rows a step)`, () => store.index.prepareSearchInSteps(searchStepRows));
+await steps(`background modified times (${modifiedStepRows.toLocaleString('en-US')} rows a step)`, () => store.index.buildModifiedInSteps(modifiedStepRows));
 
 // Re-filtering per keystroke: typing a word, a size and a date, each prefix in turn.
-const sorted = sortedOrder(store, 'size', false);
+const sorted = sortedOrder(store, {field: 'size'});
 for (const typed of ['img_12', 'size>10MiB', 'created<2014-06', 'photos -2013']) {
 	const times = [];
 	const incremental = [];
@@ -129,7 +128,7 @@ for (const typed of ['img_12', 'size>10MiB', 'created<2014-06', 'photos -2013'])
 for (const key of ['size', 'created', 'description', 'modified', 'id', 'hash']) {
 	for (const descending of [false, true]) {
 		started = performance.now();
-		sortedOrder(store, key, descending);
+		sortedOrder(store, {field: key, descending});
 		console.log(`sort by ${key}${descending ? ' (reversed)' : ''}: ${fmt(ms(started))}`);
 	}
 }

@@ -51,7 +51,7 @@ if (process.argv[2] === '--child') {
 		out.loadMs = Math.round(performance.now() - started);
 		out.rows = store.length;
 		const indexStarted = performance.now();
-		store.buildSearchIndex();
+		store.index.build();
 		out.indexMs = Math.round(performance.now() - indexStarted);
 		out.results = [];
 		for (const expression of rest) {

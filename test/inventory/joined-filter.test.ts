@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseFilter, type InventoryRow, type InventoryStore} from '../../source/inventory/index.js';
+import {parseFilter, query, type InventoryRow, type InventoryStore} from '../../source/inventory/index.js';
 import {jsonInventory, load, record} from './helpers.js';
 
 function mt2(filename: string): string {
@@ -69,7 +69,7 @@ describe('filters over joined row text', () => {
 			const next = parseFilter(steps[k]);
 			expect(next.narrows(previous), steps[k]).toBe(true);
 			const within = previous.evaluate(store);
-			expect([...store.narrowedView(within, next)], steps[k]).toEqual([...store.view(next)]);
+			expect([...query(store, {filter: next, within})], steps[k]).toEqual([...store.view(next)]);
 		}
 
 		for (const [before, after] of [['ab', 'ab or b'], ['-ab', '-abc'], ['size>1', 'size>10'], ['ab', 'a'], ['/a/', '/ab/'], ['id:AB', 'id:A'], ['ab', '"ab" or x']]) {

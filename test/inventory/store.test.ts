@@ -32,7 +32,7 @@ describe('row store', () => {
 	it('gives rows back with decoded paths, lazily', async () => {
 		const store = await storeOf([record(0, mt2('Fotos/Ähre 日本.jpg')), record(1, 'plain')]);
 		expect(store.length).toBe(2);
-		expect(store.searchIndexBuilt).toBe(false);
+		expect(store.index.built).toBe(false);
 		const row = store.get(0);
 		expect(row.path).toBe('Fotos/Ähre 日本.jpg');
 		expect(row.tool).toBe('mt-aws-glacier');
@@ -46,11 +46,11 @@ describe('row store', () => {
 	it('builds the search index in steps or on demand, and keeps it up to date', async () => {
 		const records = Array.from({length: 250}, (_, n) => record(n, n % 2 === 0 ? `Even ${n}` : mt2(`odd/${n}.txt`)));
 		const stepped = await storeOf(records);
-		const building = stepped.buildSearchIndexInSteps(40);
-		expect(stepped.searchIndexBuilt).toBe(false);
+		const building = stepped.index.buildInSteps(40);
+		expect(stepped.index.built).toBe(false);
 		expect(stepped.view('odd').length).toBe(125); // A filter meanwhile finishes the index
 		await building;
-		expect(stepped.searchIndexBuilt).toBe(true);
+		expect(stepped.index.built).toBe(true);
 		stepped.add({id: Buffer.from('NEWID'), idStart: 0, idEnd: 5, description: Buffer.from('Fresh row'), descriptionStart: 0, descriptionEnd: 9, creationDate: 0, creationDateText: undefined, size: 1, treeHash: new Uint8Array(32), treeHashText: undefined});
 		expect([...stepped.view('fresh')]).toEqual([250]);
 		const whole = await storeOf(records);

@@ -7,7 +7,7 @@ import {inert} from '../../source/inert.js';
 import {humanSize} from '../../source/inventory/export.js';
 import {loadInventory, parseFilter} from '../../source/inventory/index.js';
 import type {InventoryStore} from '../../source/inventory/store.js';
-import {deferral} from '../../source/ui/inventory/view.js';
+import {deferral} from '../../source/ui/inventory/deferral.js';
 import {jsonInventory, record} from '../inventory/helpers.js';
 import {startHarness, type Harness} from './helpers.js';
 

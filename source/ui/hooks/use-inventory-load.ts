@@ -79,10 +79,10 @@ export function useInventoryLoad(spec: InventorySpec): InventoryLoad {
 			setProgress(latest.current);
 			setState({result, loading: false, malformed: false});
 			// In the background: the search index (so the first filter does not wait), then the modified times (for sorting).
-			await result.store.prepareSearchInSteps(searchStepRows, controller.signal);
+			await result.store.index.prepareSearchInSteps(searchStepRows, controller.signal);
 			if (controller.signal.aborted) return;
 			setIndexed(result.store);
-			await result.store.buildModifiedInSteps(modifiedStepRows, controller.signal);
+			await result.store.index.buildModifiedInSteps(modifiedStepRows, controller.signal);
 		})().catch((error: unknown) => {
 			if (controller.signal.aborted) return;
 			const message = error instanceof ThawError ? error.message : (error instanceof Error ? error.message : String(error));
@@ -104,6 +104,6 @@ export function useInventoryLoad(spec: InventorySpec): InventoryLoad {
 	}, []);
 
 	const store = state.result?.store;
-	const searchReady = store !== undefined && (indexed === store || store.searchIndexBuilt);
+	const searchReady = store !== undefined && (indexed === store || store.index.built);
 	return {...state, progress, reload, skipBad, searchReady};
 }

@@ -3,12 +3,13 @@
  * Texts are made inert here: descriptions and decoded paths are untrusted.
  */
 import {inert} from '../../inert.js';
+import type {SortField} from '../../inventory/sort.js';
 import type {InventoryRow} from '../../inventory/types.js';
 import type {Column} from '../components/Table.js';
 import {formatBytes} from '../format.js';
 
-/** What a column sorts by: a store field, or the decoded modification time (the UI works it out). */
-export type SortKey = 'description' | 'size' | 'created' | 'modified' | 'id' | 'hash';
+/** What a column sorts by (the same fields as `thaw inventory --sort`). */
+export type SortKey = SortField;
 
 export type InventoryColumn = Column<InventoryRow> & {sortKey: SortKey};
 

@@ -5,8 +5,11 @@ import {useEffect, useMemo, useRef, useState} from 'react';
 import {ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import {humanSize} from '../../inventory/export.js';
+import {FilterError} from '../../inventory/filter/error.js';
+import {parseFilter} from '../../inventory/filter/parse.js';
 import type {InventoryStore} from '../../inventory/store.js';
-import {parseFilter} from '../../inventory/filter.js';
+import {ExportExistsError, exportRows, type ExportFormat} from '../../inventory/export-file.js';
+import {applyFilter, applyMask, needsSearchIndex, sortedOrder, type AppliedFilter} from '../../inventory/query.js';
 import {ArchiveDetails} from '../components/ArchiveDetails.js';
 import {Confirm, confirmHeight} from '../components/Confirm.js';
 import {InventoryTable} from '../components/InventoryTable.js';
@@ -20,9 +23,8 @@ import {useInventoryLoad} from '../hooks/use-inventory-load.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useListState} from '../hooks/use-list-state.js';
 import {inventoryColumns, type SortKey} from '../inventory/columns.js';
-import {ExportExistsError, exportRows, type ExportFormat} from '../inventory/export-file.js';
+import {deferral} from '../inventory/deferral.js';
 import {Marks} from '../inventory/marks.js';
-import {applyFilter, applyMask, deferral, needsSearchIndex, sortedOrder, type AppliedFilter} from '../inventory/view.js';
 import {commandFor, hint} from '../keymap.js';
 import type {InventorySpec} from '../routes.js';
 import {fit} from '../text.js';
@@ -112,12 +114,19 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	const searchReady = load.searchReady;
 	const appliedFilter = useMemo(() => parseFilter(applied), [applied]);
 	const waitingForIndex = big && !searchReady && needsSearchIndex(appliedFilter.node);
-	const lastFiltered = useRef<AppliedFilter>(undefined);
-	const filtered = useMemo(() => {
+	const lastFiltered = useRef<AppliedFilter & {problem?: string}>(undefined);
+	const filtered = useMemo((): (AppliedFilter & {problem?: string}) | undefined => {
 		if (!store) return undefined;
-		const previous = lastFiltered.current?.store === store ? lastFiltered.current : undefined;
-		// Typing a longer word or another term only looks at the rows still shown.
-		return waitingForIndex ? previous : applyFilter(store, appliedFilter, previous);
+		const previous = lastFiltered.current?.columns === store ? lastFiltered.current : undefined;
+		if (waitingForIndex) return previous;
+		try {
+			// Typing a longer word or another term only looks at the rows still shown.
+			return applyFilter(store, appliedFilter, previous);
+		} catch (error) {
+			// A regex that ran out of its time budget (it was stopped): keep the rows shown and say why.
+			if (!(error instanceof FilterError)) throw error;
+			return {...(previous ?? {columns: store, filter: parseFilter(''), mask: undefined}), problem: message(error)};
+		}
 	}, [store, appliedFilter, waitingForIndex]);
 	lastFiltered.current = filtered;
 	const mask = filtered?.mask;
@@ -125,20 +134,20 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 
 	const [sorted, setSorted] = useState<Order>();
 	const sortNow = !big || sort.key === undefined;
-	const syncOrder = useMemo(() => (store && sortNow ? {store, key: sort.key, descending: sort.descending, rows: sortedOrder(store, sort.key, sort.descending)} : undefined), [store, sort, sortNow]);
+	const syncOrder = useMemo(() => (store && sortNow ? {store, key: sort.key, descending: sort.descending, rows: sortedOrder(store, {field: sort.key, descending: sort.descending})} : undefined), [store, sort, sortNow]);
 	const sortDone = syncOrder !== undefined || (sorted?.store === store && sorted?.key === sort.key && sorted?.descending === sort.descending);
 	const sortWaitsForIndex = !sortDone && sort.key === 'description' && !searchReady;
 	useEffect(() => {
 		if (!store || sortDone || sortWaitsForIndex) return;
 		const {key, descending} = sort;
 		const timer = setTimeout(() => {
-			setSorted({store, key, descending, rows: sortedOrder(store, key, descending)});
+			setSorted({store, key, descending, rows: sortedOrder(store, {field: key, descending})});
 		}, Math.max(services.frameMs, deferral.delayMs, 20));
 		return () => {
 			clearTimeout(timer);
 		};
 	}, [store, sort, sortDone, sortWaitsForIndex]);
-	const fileOrder = useMemo(() => (store ? sortedOrder(store, undefined, false) : new Uint32Array(0)), [store]);
+	const fileOrder = useMemo(() => (store ? sortedOrder(store) : new Uint32Array(0)), [store]);
 	const shownOrder: {key?: SortKey; descending: boolean; rows: Uint32Array} = syncOrder ?? (sorted?.store === store && sorted ? sorted : {descending: false, rows: fileOrder});
 	const order = shownOrder.rows;
 	const view = useMemo(() => applyMask(order, mask), [order, mask]);
@@ -343,6 +352,7 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	let third: {text: string; tone: Tone};
 	if (busy) third = {text: `${busy}${filterPending ? ` (the filter '${inert(applied)}' applies when it is done)` : ''}`, tone: 'warn'};
 	else if (parsed.error && filter.text) third = {text: `${parsed.error} (showing '${inert(lastGood.current)}')`, tone: 'error'};
+	else if (filtered?.problem && filter.text) third = {text: `${filtered.problem} (showing '${inert(filtered.filter.text)}')`, tone: 'error'};
 	else if (notice) third = notice;
 	else if (load.error) third = {text: load.malformed ? 'b loads again skipping malformed records (they are counted)  r tries again  Esc back' : 'r tries again  Esc back', tone: 'normal'};
 	else if (store && current !== undefined) {

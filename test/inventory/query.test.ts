@@ -1,11 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {cloudBerry, fastGlacier, mt2, qnap} from '../../source/emulator/demo.js';
 import {decodeDescription} from '../../source/inventory/decoders.js';
-import {parseFilter} from '../../source/inventory/filter.js';
-import {loadInventory} from '../../source/inventory/index.js';
-import type {InventoryStore} from '../../source/inventory/store.js';
-import {applyFilter, applyMask, needsSearchIndex, sortedOrder, type AppliedFilter} from '../../source/ui/inventory/view.js';
-import {glacierCsv, record} from '../inventory/helpers.js';
+import {applyFilter, applyMask, loadInventory, needsSearchIndex, parseFilter, sortedOrder, type AppliedFilter, type InventoryStore} from '../../source/inventory/index.js';
+import {glacierCsv, record} from './helpers.js';
 
 /** Seeded: a mix of encoded descriptions (with and without times, equal times, times before 1970) and plain ones. */
 async function mixedStore(count: number, seed = 3): Promise<InventoryStore> {
@@ -54,7 +51,7 @@ function referenceModifiedOrder(store: InventoryStore, descending: boolean): num
 describe('inventory view: sorting by modified time', () => {
 	it('the store\'s modified column holds each row\'s decoded time, NaN without one', async () => {
 		const store = await mixedStore(400);
-		const column = store.modified;
+		const column = store.index.modified;
 		expect(column).toHaveLength(store.length);
 		let known = 0;
 		for (let i = 0; i < store.length; i++) {
@@ -73,17 +70,17 @@ describe('inventory view: sorting by modified time', () => {
 	it('radix order equals the comparator order both ways (ties in file order, no time last)', async () => {
 		const store = await mixedStore(1500);
 		for (const descending of [false, true]) {
-			expect(Array.from(sortedOrder(store, 'modified', descending))).toEqual(referenceModifiedOrder(store, descending));
+			expect(Array.from(sortedOrder(store, {field: 'modified', descending}))).toEqual(referenceModifiedOrder(store, descending));
 		}
 	});
 
 	it('built in steps gives the same column, and rows added later are decoded too', async () => {
 		const a = await mixedStore(700);
 		const b = await mixedStore(700);
-		expect(a.modifiedBuilt).toBe(false);
-		await a.buildModifiedInSteps(64);
-		expect(a.modifiedBuilt).toBe(true);
-		expect(Array.from(a.modified)).toEqual(Array.from(b.modified));
+		expect(a.index.modifiedBuilt).toBe(false);
+		await a.index.buildModifiedInSteps(64);
+		expect(a.index.modifiedBuilt).toBe(true);
+		expect(Array.from(a.index.modified)).toEqual(Array.from(b.index.modified));
 		const extra = await mixedStore(20, 9);
 		for (let i = 0; i < extra.length; i++) {
 			const row = extra.get(i);
@@ -92,9 +89,9 @@ describe('inventory view: sorting by modified time', () => {
 			a.add({id, idStart: 0, idEnd: id.length, description, descriptionStart: 0, descriptionEnd: description.length, creationDate: row.creationDate, size: row.size, treeHash: Buffer.from(row.treeHash, 'hex')} as never);
 		}
 
-		expect(a.modifiedBuilt).toBe(false);
-		expect(a.modified).toHaveLength(720);
-		for (let i = 0; i < 20; i++) expect(Number.isNaN(a.modified[700 + i]) ? undefined : a.modified[700 + i]).toBe(extra.get(i).lastModified);
+		expect(a.index.modifiedBuilt).toBe(false);
+		expect(a.index.modified).toHaveLength(720);
+		for (let i = 0; i < 20; i++) expect(Number.isNaN(a.index.modified[700 + i]) ? undefined : a.index.modified[700 + i]).toBe(extra.get(i).lastModified);
 	});
 });
 
@@ -103,21 +100,21 @@ describe('inventory view: search index built in steps', () => {
 		const fresh = await mixedStore(900);
 		const stepped = await mixedStore(900);
 		const aborted = await mixedStore(900);
-		expect(stepped.searchIndexBuilt).toBe(false);
-		await stepped.prepareSearchInSteps(100);
-		expect(stepped.searchIndexBuilt).toBe(true);
+		expect(stepped.index.built).toBe(false);
+		await stepped.index.prepareSearchInSteps(100);
+		expect(stepped.index.built).toBe(true);
 		const controller = new AbortController();
-		const partial = aborted.prepareSearchInSteps(100, controller.signal);
+		const partial = aborted.index.prepareSearchInSteps(100, controller.signal);
 		await new Promise(resolve => setImmediate(resolve));
 		controller.abort();
 		await partial;
-		expect(aborted.searchIndexBuilt).toBe(false);
+		expect(aborted.index.built).toBe(false);
 		for (let i = 0; i < fresh.length; i++) {
-			expect(stepped.search.text(i)).toBe(fresh.search.text(i));
-			expect(stepped.flags[i]).toBe(fresh.flags[i]);
+			expect(stepped.index.search.text(i)).toBe(fresh.index.search.text(i));
+			expect(stepped.index.flags[i]).toBe(fresh.index.flags[i]);
 		}
 
-		expect(stepped.joinedText('search').pages.map(p => p.text)).toEqual(fresh.joinedText('search').pages.map(p => p.text));
+		expect(stepped.index.joinedText('search').pages.map(p => p.text)).toEqual(fresh.index.joinedText('search').pages.map(p => p.text));
 		for (const text of ['photos', 'ähre', 'img_1 -tmp', '/^plain/', 'path:backup', 'desc:mt2', 'a,b or tmp']) {
 			const expected = Array.from(fresh.view(text));
 			expect(expected.length, text).toBeGreaterThan(0);
@@ -132,7 +129,7 @@ describe('inventory view: incremental filtering', () => {
 		const store = await mixedStore(2000);
 		for (const typed of ['photos/img_1', 'ähre -tmp', 'size>1000 backup', 'created<2013 photo', 'id:ABC', '/img_\\d+/ photos']) {
 			for (const key of [undefined, 'size', 'description'] as const) {
-				const order = sortedOrder(store, key, false);
+				const order = sortedOrder(store, {field: key});
 				let previous: AppliedFilter | undefined;
 				let narrowed = 0;
 				for (let n = 1; n <= typed.length; n++) {

@@ -10,9 +10,9 @@ import {link, rename, rm} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {ExitCode, ThawError} from '../../errors.js';
-import {csvHeader, csvLine, rowToJson} from '../../inventory/export.js';
-import type {InventoryStore} from '../../inventory/store.js';
+import {ExitCode, ThawError} from '../errors.js';
+import {csvHeader, csvLine, rowToJson} from './export.js';
+import type {InventoryStore} from './store.js';
 
 export type ExportFormat = 'csv' | 'json';
 
