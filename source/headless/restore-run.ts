@@ -143,12 +143,10 @@ function startProgress(store: RunStoreView, stream: NodeJS.WriteStream, mode: 'l
 
 	let seen = 0;
 	const unsubscribe = store.subscribe(() => {
-		// Only new log lines are printed between progress lines; counting them is cheap, a snapshot is not.
-		const snapshot = store.getSnapshot();
-		if (snapshot.log.length !== seen || snapshot.log.at(-1) !== lastLog) {
-			seen = snapshot.log.length;
-			printLog(snapshot);
-		}
+		// Only new log lines are printed between progress lines: a snapshot (which counts every archive's state) only when there are some.
+		if (store.logCount === seen) return;
+		seen = store.logCount;
+		printLog(store.getSnapshot());
 	});
 	const interval = Number(process.env.THAW_PROGRESS_MS) || (mode === 'live' ? 500 : 30_000);
 	const timer = setInterval(draw, interval);

@@ -44,7 +44,7 @@ for (let i = 0; i < count; i++) {
 await writeFile(join(planDir, 'archives.jsonl'), lines.join('\n') + '\n');
 const env = {...process.env, CI: 'true', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null'};
 const started = performance.now();
-const child = spawn(process.execPath, [cli, 'restore', 'run', planDir, '--endpoint-url', emulator.url, '--poll-seconds', '1', '--concurrency', values.concurrency], {env, stdio: ['ignore', 'inherit', 'pipe']});
+const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), cli, 'restore', 'run', planDir, '--endpoint-url', emulator.url, '--poll-seconds', '1', '--concurrency', values.concurrency], {env, stdio: ['ignore', 'inherit', 'pipe']});
 let stderr = '';
 child.stderr.on('data', data => {
 	stderr += data.toString();

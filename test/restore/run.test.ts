@@ -51,4 +51,15 @@ describe('thaw restore run', () => {
 		expect((await lstat(join(w.to, 'taken.txt'))).size).toBe('mine, not the archive'.length);
 		expect(await wrongFiles(w, [w.archives[2]])).toEqual([]);
 	});
+
+	it('refuses a plan whose path would leave --to (one line, exit 2), before any Glacier call', async () => {
+		w = await world([{size: 10, path: 'fine.txt'}]);
+		const {writeFile, readFile} = await import('node:fs/promises');
+		const file = join(w.planDir, 'archives.jsonl');
+		await writeFile(file, (await readFile(file, 'utf8')).replace('fine.txt', '../escape.txt'));
+		const error = await runHere(w).then(() => undefined, (error_: unknown) => error_ as {exitCode: number; message: string});
+		expect(error?.exitCode).toBe(2);
+		expect(error?.message).toMatch(/not a safe relative path/);
+		expect(w.emulator.requests).toEqual([]);
+	});
 });

@@ -14,6 +14,7 @@
  * decides, never a blind second InitiateJob.
  */
 import {statfs} from 'node:fs/promises';
+import {dirname} from 'node:path';
 import {InitiateJobCommand} from '@aws-sdk/client-glacier';
 import {errorName, httpStatus, isNetworkError, scrub, toThawError} from '../../glacier/errors.js';
 import {inert} from '../../inert.js';
@@ -93,11 +94,15 @@ export class Initiator {
 
 	private async freeDisk(): Promise<number | null> {
 		if (this.context.options.freeDisk) return this.context.options.freeDisk();
-		try {
-			const info = await statfs(this.context.plan.header.to);
-			return Number(info.bavail) * Number(info.bsize);
-		} catch {
-			return null;
+		// The folder may not exist yet: the disk it will be on is its nearest existing parent's.
+		for (let dir = this.context.plan.header.to; ; dir = dirname(dir)) {
+			try {
+				// eslint-disable-next-line no-await-in-loop
+				const info = await statfs(dir);
+				return Number(info.bavail) * Number(info.bsize);
+			} catch {
+				if (dirname(dir) === dir) return null;
+			}
 		}
 	}
 

@@ -42,7 +42,7 @@ export type RunSnapshot = {
 	readonly log: readonly RunLogEntry[];
 };
 
-export type RunStoreView = {getSnapshot(): RunSnapshot; subscribe(listener: () => void): () => void};
+export type RunStoreView = {getSnapshot(): RunSnapshot; subscribe(listener: () => void): () => void; readonly logCount: number};
 
 type Mutable<T> = {-readonly [K in keyof T]: T[K]};
 type Fields = Omit<Mutable<RunSnapshot>, 'counts' | 'log' | 'bytesVerified'>;
@@ -52,6 +52,7 @@ const LOG_LIMIT = 200;
 export class RunStore implements RunStoreView {
 	private fields: Fields;
 	private readonly entries: RunLogEntry[] = [];
+	private logged = 0;
 	private snapshot: RunSnapshot | undefined;
 	private readonly listeners = new Set<() => void>();
 	private counter: () => {counts: Record<ArchiveState, number>; bytesVerified: number} = () => ({counts: emptyCounts(), bytesVerified: 0});
@@ -86,12 +87,18 @@ export class RunStore implements RunStoreView {
 		this.changed();
 	}
 
+	/** How many log entries were ever written: a reader checks this (cheap) before asking for a snapshot. */
+	get logCount(): number {
+		return this.logged;
+	}
+
 	get phase(): RunPhase {
 		return this.fields.phase;
 	}
 
 	log(level: RunLogEntry['level'], message: string): void {
 		this.entries.push({at: Date.now(), level, message: inert(message)});
+		this.logged++;
 		if (this.entries.length > LOG_LIMIT) this.entries.splice(0, this.entries.length - LOG_LIMIT);
 		this.changed();
 	}
