@@ -16,7 +16,7 @@ import {join} from 'node:path';
 import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Job} from '../../glacier/api.js';
-import {inspectPartial, journalPath, partPath, startDownload} from '../../engine/download/index.js';
+import {createDownloadPool, inspectPartial, journalPath, partPath, startDownload, type DownloadPool} from '../../engine/download/index.js';
 import {MiB, treeHashFile} from '../../engine/tree-hash.js';
 import {StateCode} from '../state.js';
 import type {Context} from './context.js';
@@ -45,9 +45,14 @@ export class Downloader {
 	firstStart = 0;
 	lastEnd = 0;
 
+	/** One connection, one limit on chunks in flight (--concurrency) and one slot budget for every download. */
+	private readonly pool: DownloadPool;
+
 	constructor(private readonly context: Context) {
 		const concurrency = context.options.concurrency ?? 16;
-		this.limit = concurrency;
+		this.pool = createDownloadPool({connection: context.connection, concurrency});
+		// Twice as many archives as chunks in flight: one archive's file work (open, fsync, rename) overlaps another's transfer.
+		this.limit = concurrency * 2;
 		this.perArchive = Math.max(1, Math.min(8, concurrency));
 	}
 
@@ -103,6 +108,11 @@ export class Downloader {
 	/** Wait for every download in flight (when stopping). */
 	async settle(): Promise<void> {
 		await Promise.allSettled([...this.flights]);
+	}
+
+	/** After settle(): let the pool's hashing threads go. */
+	async close(): Promise<void> {
+		await this.pool.close();
 	}
 
 	private async rootDir(): Promise<string> {
@@ -195,7 +205,7 @@ export class Downloader {
 
 	private async download(entry: Entry): Promise<void> {
 		const {context} = this;
-		const {plan, journal, connection, options} = context;
+		const {plan, journal, options} = context;
 		const {position} = entry;
 		const i = plan.index[position];
 		const state = journal.state.states[i];
@@ -231,7 +241,7 @@ export class Downloader {
 		let counted = false;
 		try {
 			const download = startDownload({
-				connection,
+				pool: this.pool,
 				vaultName: plan.header.vaultName,
 				jobId: job.JobId,
 				outfile,

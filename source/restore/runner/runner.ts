@@ -258,6 +258,7 @@ async function runRestore(options: RunnerOptions, store: RunStore, controller: A
 		controller.abort();
 		await Promise.allSettled(loops);
 		await downloader.settle();
+		await downloader.close().catch(() => undefined);
 		await journal.close().catch(() => undefined);
 	}
 
