@@ -21,7 +21,7 @@ import {inert} from '../../inert.js';
 import {StateCode} from '../state.js';
 import type {Aimd} from './aimd.js';
 import {outstandingStates, type Context} from './context.js';
-import {formatDuration} from './format.js';
+import {formatBytes, formatDuration} from './format.js';
 import {ASSUMED_BYTES_PER_SECOND, nextWave} from './pacing.js';
 import type {Tier} from './plan.js';
 import {formatTag} from './tag.js';
@@ -42,6 +42,7 @@ export class Initiator {
 	private readonly queued = new Set<number>();
 	private pausedUntil = 0;
 	private fallbackSaid = false;
+	private diskSaid = false;
 	private busy = false;
 
 	constructor(private readonly context: Context, private readonly aimd: Aimd, private readonly checkExisting: (position: number) => Promise<boolean>) {}
@@ -142,7 +143,18 @@ export class Initiator {
 				maxBytesInFlight: options.maxBytesInFlight ?? null,
 			});
 			store.set({limitedBy: wave.blockedBy ?? null, pacingBytesPerSecond: bytesPerSecond});
-			if (wave.count === 0) return false;
+			if (wave.count === 0) {
+				if (wave.blockedBy === 'disk' && !this.diskSaid && this.outstandingBytes() === 0) {
+					// Nothing in flight will free space: say it once, then keep looking (the user may free some).
+					this.diskSaid = true;
+					const size = plan.sizes[candidates[0]];
+					store.log('warn', `the next archive (${plan.paths[candidates[0]]}, ${formatBytes(size)}) does not fit the free space at ${plan.header.to} (keeping a reserve): free some space; thaw keeps checking`);
+				}
+
+				return false;
+			}
+
+			this.diskSaid = false;
 			const positions = this.take(wave.count);
 			const chosen: number[] = [];
 			for (const position of positions) {
