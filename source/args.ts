@@ -85,7 +85,8 @@ export const connectionHelp = `Connection (as in the AWS CLI):
   --account-id ID           12-digit account id, or - for the credentials' account (default -)
   --no-verify-ssl           do not verify TLS certificates
   --ca-bundle FILE          PEM file of certificate authorities to trust
-  --cli-read-timeout S      give up on a connection idle this long (default 60; 0 = never)
+  --cli-read-timeout S      give up on a connection idle this long, or slower than 1 KiB/s over
+                            this long (default 60; 0 = never)
   --cli-connect-timeout S   give up connecting after this long (default 60; 0 = never)
   --debug                   print stack traces on errors
 Credentials come from the AWS SDK's default chain; thaw never stores them.`;

@@ -1,12 +1,13 @@
 /**
  * One attempt at one chunk: a GetJobOutput for its range, the response's
  * status and Content-Range checked, the body streamed into the .part through
- * a ChunkSink while a StallTimer watches for a quiet socket, and the chunk's
- * tree hash compared with the one Glacier sent. Every way it can go wrong
+ * a ChunkSink while a StallTimer watches for a quiet or too slow body, and
+ * the chunk's tree hash compared with the one Glacier sent. Every way it can go wrong
  * ends as a ChunkFailure (kind and one line) for the retry policy.
  */
 import type {Readable} from 'node:stream';
 import {GetJobOutputCommand} from '@aws-sdk/client-glacier';
+import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Connection} from '../../glacier/client.js';
 import {errorName, httpStatus, isRetryable, scrub, toThawError} from '../../glacier/errors.js';
@@ -14,7 +15,7 @@ import type {DownloadPlan} from '../job-plan.js';
 import type {JournalMeta} from '../journal.js';
 import {checkContentRange, formatRange, RangeHeaderError} from '../ranges.js';
 import {ChunkSink, type Flow, type SinkTarget} from './chunk-sink.js';
-import {ChunkFailure} from './retry-policy.js';
+import {ChunkFailure, isMalformedResponse, isRefusedRange} from './retry-policy.js';
 
 /** The response headers a download reports (and journals, for a resumed run). */
 export type ResponseHeaders = {contentType?: string; acceptRanges?: string; archiveDescription?: string};
@@ -34,22 +35,35 @@ export function reportedHeaders(meta: ResponseHeaders | undefined): ResponseHead
 }
 
 /**
- * An idle timer for one attempt: pieces only note the time (`last`); the
- * timer, when it fires, re-arms itself for what is left of the quiet period.
- * Time spent waiting on our own writes and hashes (`holding`) never counts.
+ * The stall watch for one attempt: pieces only note the time (`last`) and
+ * the count (`received`); one timer per attempt looks at them.
+ *
+ * - Idle: no piece for `timeoutMs` (--cli-read-timeout) is a stall.
+ * - Too slow: with a floor of `floor` bytes a second, fewer than
+ *   floor × window bytes over the last `timeoutMs` is a stall too, so a body
+ *   that trickles (a byte a second never trips an idle timeout) is fetched
+ *   again. The timer then looks every quarter window and keeps (time, bytes)
+ *   samples of about the last window.
+ *
+ * Time spent waiting on our own writes and hashes (`holding`) never counts:
+ * it restarts the window.
  */
 export class StallTimer implements Flow {
 	last = 0;
 	holding = false;
 	received = 0;
 	stalled = false;
+	private reason: string | undefined;
 	private timer: NodeJS.Timeout | undefined;
+	private samples: Array<{at: number; received: number}> = [];
 
-	constructor(private readonly timeoutMs: number, private readonly onStall: () => void) {}
+	constructor(private readonly timeoutMs: number, private readonly onStall: () => void, private readonly floor = 0) {}
 
 	arm(): void {
-		this.last = performance.now();
-		if (!this.timer && this.timeoutMs > 0) this.timer = setTimeout(this.fire, this.timeoutMs);
+		const now = performance.now();
+		this.last = now;
+		this.samples = [{at: now, received: this.received}];
+		if (!this.timer && this.timeoutMs > 0) this.timer = setTimeout(this.fire, this.step);
 	}
 
 	disarm(): void {
@@ -58,20 +72,58 @@ export class StallTimer implements Flow {
 	}
 
 	get message(): string {
-		return `no data for ${(this.timeoutMs / 1000).toFixed(1)} s (stalled)`;
+		return this.reason ?? `no data for ${seconds(this.timeoutMs)} s (stalled)`;
+	}
+
+	/** How often the timer looks: at the end of the idle period, or every quarter window when there is a floor. */
+	private get step(): number {
+		return this.floor > 0 ? Math.max(1, this.timeoutMs / 4) : this.timeoutMs;
 	}
 
 	private readonly fire = (): void => {
 		this.timer = undefined;
-		const quiet = performance.now() - this.last;
-		if (this.holding || quiet < this.timeoutMs) {
-			this.timer = setTimeout(this.fire, this.holding ? this.timeoutMs : this.timeoutMs - quiet);
+		const now = performance.now();
+		if (this.holding) {
+			this.samples = [{at: now, received: this.received}];
+			this.timer = setTimeout(this.fire, this.step);
 			return;
 		}
 
+		const quiet = now - this.last;
+		if (quiet >= this.timeoutMs) {
+			this.stall();
+			return;
+		}
+
+		if (this.floor > 0) {
+			this.samples.push({at: now, received: this.received});
+			// Keep the newest sample at least a window old as the oldest.
+			while (this.samples.length > 1 && now - this.samples[1].at >= this.timeoutMs) this.samples.shift();
+			const oldest = this.samples[0];
+			const span = now - oldest.at;
+			const bytes = this.received - oldest.received;
+			if (span >= this.timeoutMs && bytes < this.floor * span / 1000) {
+				this.stall(`only ${bytes} B in the last ${seconds(span)} s, under the ${rate(this.floor)} floor (stalled: too slow)`);
+				return;
+			}
+		}
+
+		this.timer = setTimeout(this.fire, Math.min(this.step, this.timeoutMs - quiet));
+	};
+
+	private stall(reason?: string): void {
+		this.reason = reason;
 		this.stalled = true;
 		this.onStall();
-	};
+	}
+}
+
+function seconds(ms: number): string {
+	return (ms / 1000).toFixed(1);
+}
+
+function rate(bytesPerSecond: number): string {
+	return bytesPerSecond >= 1024 ? `${(bytesPerSecond / 1024).toFixed(1)} KiB/s` : `${bytesPerSecond} B/s`;
 }
 
 export type AttemptContext = {
@@ -80,6 +132,8 @@ export type AttemptContext = {
 	jobId: string;
 	plan: DownloadPlan;
 	readTimeoutMs: number;
+	/** Bytes a second a body must average over each read-timeout window (0 = no floor). */
+	progressFloor: number;
 	/** Everything a ChunkSink needs but the chunk's own place. */
 	sink: Omit<SinkTarget, 'base' | 'length' | 'range' | 'progress'> & {progress(index: number, bytes: number): void};
 	/** The first response's headers. */
@@ -108,7 +162,7 @@ export async function attemptChunk(context: AttemptContext, index: number, contr
 	const timer = new StallTimer(context.readTimeoutMs, () => {
 		controller.abort(new Error('stalled'));
 		body?.destroy(new Error('stalled'));
-	});
+	}, context.progressFloor);
 
 	try {
 		timer.arm();
@@ -116,7 +170,7 @@ export async function attemptChunk(context: AttemptContext, index: number, contr
 		try {
 			response = await client.send(new GetJobOutputCommand({accountId: connection.accountId, vaultName, jobId, range}), {abortSignal: controller.signal});
 		} catch (error) {
-			throw classify(context, error, controller, timer);
+			throw classify(context, error, controller, timer, range);
 		}
 
 		body = response.body as Readable | undefined;
@@ -178,11 +232,18 @@ export async function attemptChunk(context: AttemptContext, index: number, contr
 }
 
 /** A failed request as a ChunkFailure: retryable service and network errors, or fatal ones (access denied, job gone). */
-function classify(context: AttemptContext, error: unknown, controller: AbortController, timer: StallTimer): ChunkFailure {
+function classify(context: AttemptContext, error: unknown, controller: AbortController, timer: StallTimer, range: string): ChunkFailure {
 	if (timer.stalled) return new ChunkFailure('stall', timer.message);
 	if (controller.signal.aborted) return new ChunkFailure('aborted', 'stopped');
 	const name = errorName(error);
 	const message = scrub(error instanceof Error ? error.message : String(error));
+	if (isMalformedResponse(error)) return new ChunkFailure('service', `the server's response could not be parsed (${message})`);
+	if (isRefusedRange(error)) {
+		const {outputSize} = context.plan.info;
+		const line = `Glacier refused ${range} of a job it says holds ${outputSize} bytes (${name}: ${message}): the service contradicts itself, so the download cannot go on; try again later`;
+		return new ChunkFailure('service', line, new ThawError(line, ExitCode.service, {cause: error}));
+	}
+
 	if (isRetryable(error)) {
 		const status = httpStatus(error);
 		return new ChunkFailure('service', `${name || 'network error'}${status ? ` (HTTP ${status})` : ''}: ${message}`);

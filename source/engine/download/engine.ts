@@ -208,6 +208,7 @@ class DownloadEngine {
 				jobId,
 				plan,
 				readTimeoutMs: this.readTimeoutMs,
+				progressFloor: Math.max(0, options.progressFloor ?? 1024),
 				sink: {
 					slotSize: this.slotSize,
 					hasher,

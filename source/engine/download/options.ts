@@ -27,6 +27,8 @@ export type DownloadOptions = {
 	concurrency?: number;
 	/** A body idle this long is a stall and is fetched again (default 60 s; 0 = never). */
 	readTimeoutMs?: number;
+	/** A body averaging fewer bytes a second than this over a read-timeout window is a stall too (default 1024; 0 = no floor). */
+	progressFloor?: number;
 	/** Failed attempts allowed per chunk before the download fails (default 8). */
 	maxAttempts?: number;
 	/** 'auto' (default) continues from a matching journal; 'never' starts over. */

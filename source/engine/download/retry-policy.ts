@@ -14,6 +14,28 @@ export class ChunkFailure extends Error {
 	}
 }
 
+/**
+ * Node's HTTP parser refused the response (a header with a control byte, a
+ * broken status line or chunk encoding: "Parse Error: Invalid header value
+ * char", codes HPE_*). A bad answer from this attempt, like a reset: retried.
+ */
+export function isMalformedResponse(error: unknown): boolean {
+	const code = (error as {code?: unknown} | undefined)?.code;
+	if (typeof code === 'string' && code.startsWith('HPE_')) return true;
+	return error instanceof Error && /^Parse Error\b/.test(error.message);
+}
+
+/**
+ * Glacier refused the byte range of a job it has just described as Succeeded
+ * with a size that covers it ("Invalid range", "The start of the range is
+ * larger than size of retrieved data"): DescribeJob and GetJobOutput disagree.
+ * That is the service failing (exit 5), not the job being not ready (exit 4).
+ */
+export function isRefusedRange(error: unknown): boolean {
+	const e = error as {name?: unknown; message?: unknown} | undefined;
+	return e?.name === 'InvalidParameterValueException' && typeof e.message === 'string' && /\brange\b/i.test(e.message);
+}
+
 export type RetryInput = {
 	kind: FailureKind;
 	/** One line, already scrubbed: why this attempt failed. */
