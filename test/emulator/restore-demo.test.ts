@@ -18,7 +18,7 @@ describe('the restore-demo vault', () => {
 		for await (const page of paginateListJobs({client: glacier}, {accountId: '-', vaultName: 'restore-demo'})) jobs.push(...page.JobList!);
 		expect(jobs).toHaveLength(1);
 		let job = jobs[0];
-		for (let i = 0; i < 400 && job.StatusCode !== 'Succeeded'; i++) {
+		for (let i = 0; i < 800 && job.StatusCode !== 'Succeeded'; i++) {
 			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 25));
 			// eslint-disable-next-line no-await-in-loop
@@ -102,7 +102,7 @@ describe('the restore-demo vault', () => {
 		expect((await glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'restore-demo', jobId}))).StatusCode).toBe('InProgress');
 		e.advance(60_000);
 		let job = await glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'restore-demo', jobId}));
-		for (let i = 0; i < 400 && job.StatusCode !== 'Succeeded'; i++) {
+		for (let i = 0; i < 800 && job.StatusCode !== 'Succeeded'; i++) {
 			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 25));
 			// eslint-disable-next-line no-await-in-loop
