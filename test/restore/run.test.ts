@@ -62,4 +62,13 @@ describe('thaw restore run', () => {
 		expect(error?.message).toMatch(/not a safe relative path/);
 		expect(w.emulator.requests).toEqual([]);
 	});
+
+	it('refuses a split of the plan that overlaps one already started (another N), before any Glacier call', async () => {
+		w = await world([{size: 10, path: 'fine.txt'}]);
+		await mkdir(join(w.planDir, 'shards/1-of-4'), {recursive: true});
+		const error = await runHere(w).then(() => undefined, (error_: unknown) => error_ as {exitCode: number; message: string});
+		expect(error?.exitCode).toBe(2);
+		expect(error?.message).toMatch(/already being restored in 4 shards.*--shard K\/4/);
+		expect(w.emulator.requests).toEqual([]);
+	});
 });

@@ -8,7 +8,7 @@
  * renames only verified bytes).
  */
 import {setMaxListeners} from 'node:events';
-import {mkdir} from 'node:fs/promises';
+import {mkdir, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {ExitCode, ThawError, type ExitCodeValue} from '../../errors.js';
 import {inert} from '../../inert.js';
@@ -79,11 +79,20 @@ export function startRestore(options: RunnerOptions): Run {
 async function runRestore(options: RunnerOptions, store: RunStore, controller: AbortController, cancelled: {value: boolean}): Promise<RunResult> {
 	const plan = await loadShardPlan(options.planDir, options.shard);
 	const shardDir = join(options.planDir, 'shards', shardName(options.shard));
+	// Shards of another N overlap these: two runners would each start (and pay for) the same archives.
+	const others = (await readdir(join(options.planDir, 'shards')).catch(() => [] as string[]))
+		.map(name => /^(\d+)-of-(\d+)$/.exec(name)).filter(match => match !== null && Number(match[2]) !== options.shard.n);
+	if (others.length > 0) {
+		const n = others[0]![2];
+		throw new ThawError(`this plan is already being restored in ${n} shards (${inert(join(options.planDir, 'shards', others[0]![0]))}): use --shard K/${n}, or delete ${inert(join(options.planDir, 'shards'))} only if no runner of it is left`, ExitCode.usage);
+	}
+
 	await mkdir(shardDir, {recursive: true}).catch((error: unknown) => {
 		throw new ThawError(`cannot create ${inert(shardDir)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.local);
 	});
-	// TODO(lock): acquireLock(shardDir) from source/engine/lock.ts once it lands (exit 6 naming the holder).
+	// TODO(lock): acquireLock(shardDir/lock) from source/engine/lock.ts once it lands (exit 6 naming the holder).
 	const journal = await RestoreJournal.open(shardDir, plan.planArchives);
+
 	const pollMs = options.pollMs ?? 300_000;
 	store.set({vaultName: plan.header.vaultName, tier: plan.header.tier, total: plan.index.length, bytesTotal: plan.bytes});
 	store.countWith(() => {
