@@ -56,7 +56,8 @@ export function errorText(error: unknown): string {
 	return scrub(text);
 }
 
-function isNonJsonBody(error: unknown): boolean {
+/** The SDK could not parse the answer's body: a proxy's or load balancer's HTML page, not Glacier's JSON. */
+export function isNonJsonBody(error: unknown): boolean {
 	const e = error as SdkError | undefined;
 	return e?.name === 'SyntaxError' && /Deserialization error/i.test(e.message);
 }
@@ -129,6 +130,12 @@ export function toThawError(error: unknown, context: ErrorContext): ThawError {
 
 		case 'InvalidParameterValueException':
 		case 'MissingParameterValueException': {
+			// A range of a job's output that Glacier itself sized (DescribeJob) refused as out of bounds:
+			// the service contradicts itself, which is no "job not ready" (4) but a service failure (5).
+			if (context.jobId && name === 'InvalidParameterValueException' && /\brange\b/i.test(message)) {
+				return new ThawError(`Glacier refused a byte range of ${where(context)} that its own job size covers (${message}): the output is smaller than DescribeJob says. Try again later; if it persists, start a new retrieval`, ExitCode.service, cause);
+			}
+
 			return new ThawError(`Glacier refused to ${context.what} for ${where(context)}: ${message}`, context.jobId ? ExitCode.job : ExitCode.usage, cause);
 		}
 

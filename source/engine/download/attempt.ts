@@ -10,7 +10,7 @@ import {GetJobOutputCommand} from '@aws-sdk/client-glacier';
 import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Connection} from '../../glacier/client.js';
-import {errorName, httpStatus, isRetryable, scrub, toThawError} from '../../glacier/errors.js';
+import {errorName, errorText, httpStatus, isNonJsonBody, isRetryable, scrub, toThawError} from '../../glacier/errors.js';
 import type {DownloadPlan} from '../job-plan.js';
 import type {JournalMeta} from '../journal.js';
 import {checkContentRange, formatRange, RangeHeaderError} from '../ranges.js';
@@ -236,7 +236,7 @@ function classify(context: AttemptContext, error: unknown, controller: AbortCont
 	if (timer.stalled) return new ChunkFailure('stall', timer.message);
 	if (controller.signal.aborted) return new ChunkFailure('aborted', 'stopped');
 	const name = errorName(error);
-	const message = scrub(error instanceof Error ? error.message : String(error));
+	const message = errorText(error);
 	if (isMalformedResponse(error)) return new ChunkFailure('service', `the server's response could not be parsed (${message})`);
 	if (isRefusedRange(error)) {
 		const {outputSize} = context.plan.info;
@@ -246,7 +246,8 @@ function classify(context: AttemptContext, error: unknown, controller: AbortCont
 
 	if (isRetryable(error)) {
 		const status = httpStatus(error);
-		return new ChunkFailure('service', `${name || 'network error'}${status ? ` (HTTP ${status})` : ''}: ${message}`);
+		// A non-JSON (HTML) body: errorText already says "HTTP 500 with a non-JSON body", not the SDK's SyntaxError.
+		return new ChunkFailure('service', isNonJsonBody(error) ? message : `${name || 'network error'}${status ? ` (HTTP ${status})` : ''}: ${message}`);
 	}
 
 	return new ChunkFailure('service', message, toThawError(error, {connection: context.connection, what: 'download the job output', vaultName: context.vaultName, jobId: context.jobId}));
