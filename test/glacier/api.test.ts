@@ -96,6 +96,16 @@ describe('glacier wrapper against the emulator', () => {
 		}
 	});
 
+	it('classifies a refused range of a job as a service failure (exit 5), not a job that is not ready (issue 8 §13)', () => {
+		const refused = Object.assign(new Error('The start of the range is larger than size of retrieved data: bytes=3145728-4194303'), {name: 'InvalidParameterValueException', $metadata: {httpStatusCode: 400}});
+		const error = toThawError(refused, {what: 'read the inventory', vaultName: 'photos', jobId: 'JOB123'});
+		expect(error.exitCode).toBe(ExitCode.service);
+		expect(error.message).toMatch(/smaller than DescribeJob says/);
+		// Other refused parameters of a job stay exit 4.
+		const other = toThawError(Object.assign(new Error('Invalid job id'), {name: 'InvalidParameterValueException', $metadata: {httpStatusCode: 400}}), {what: 'describe job', vaultName: 'photos', jobId: 'JOB123'});
+		expect(other.exitCode).toBe(ExitCode.job);
+	});
+
 	it('cuts long server text after escaping it, never inside an escape (issue 8 §13)', () => {
 		for (let pad = 390; pad <= 400; pad++) {
 			const text = scrub(`${'a'.repeat(pad)}\u001B[2J\u202E and more text after it`);
