@@ -9,6 +9,8 @@ import {pageSize} from './byte-column.js';
 import {FieldError} from './format-error.js';
 
 const alphabet = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+const alphabetCodes = Uint8Array.from(alphabet, ch => ch.charCodeAt(0));
+const textScratch = Buffer.alloc(256);
 const valueOf = new Int8Array(256).fill(-1);
 for (let v = 0; v < 64; v++) valueOf[alphabet.charCodeAt(v)] = v;
 
@@ -102,7 +104,9 @@ export class IdColumn {
 		if (length === 0) return this.long.get(i) ?? '';
 		const page = this.pages[Math.floor(i / rowsPerPage)];
 		const offset = (i % rowsPerPage) * slotWidth;
-		let text = '';
+		// Characters into a scratch buffer, then one flat string: concatenating 138 characters makes a
+		// rope of 138 nodes (~4 KB while it lives) and is ~5x slower (the restore planner reads every id).
+		const out = textScratch;
 		let bits = 0;
 		let count = 0;
 		let o = offset;
@@ -113,10 +117,10 @@ export class IdColumn {
 			}
 
 			count -= 6;
-			text += alphabet[(bits >> count) & 63];
+			out[c] = alphabetCodes[(bits >> count) & 63];
 		}
 
-		return text;
+		return out.toString('latin1', 0, length);
 	}
 
 	/** Does row i's id start with prefix (already checked to be in the alphabet)? */
