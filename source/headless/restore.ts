@@ -9,11 +9,10 @@ import {inert} from '../inert.js';
 
 type Sub = {name: string; summary: string; load?: () => Promise<{run: (args: string[]) => Promise<number>}>};
 
-// plan and status get their `load` when their modules land (restore-plan.ts, restore-status.ts).
 const subcommands: Sub[] = [
-	{name: 'plan', summary: 'Plan a restore of a vault from its inventory: names, versions, prices per tier (starts no job)'},
+	{name: 'plan', summary: 'Plan a restore of a vault from its inventory: names, versions, prices per tier (starts no job)', load: async () => import('./restore-plan.js')},
 	{name: 'run', summary: 'Run a plan: paced retrievals, downloads verified on disk, resumable, shardable', load: async () => import('./restore-run.js')},
-	{name: 'status', summary: 'What a plan has done so far, read from its journal (no Glacier calls)'},
+	{name: 'status', summary: 'What a plan has done so far, read from its journal (no Glacier calls)', load: async () => import('./restore-status.js')},
 ];
 
 export const help = `Usage: thaw restore <plan|run|status> PLAN [options]
