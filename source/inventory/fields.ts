@@ -169,7 +169,6 @@ export function formatGlacierDate(ms: number): string {
 	return millis === 0 ? `${base}Z` : `${base}.${pad(millis, 3)}Z`;
 }
 
-
 export function hexOf(bytes: Uint8Array, start: number, length: number): string {
 	// One flat string (concatenation builds a rope of 64 nodes).
 	return Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('hex');

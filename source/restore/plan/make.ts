@@ -11,7 +11,7 @@ import {resolve} from 'node:path';
 import {ExitCode, ThawError, UsageError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Connection} from '../../glacier/client.js';
-import {parseFilter} from '../../inventory/filter.js';
+import {parseFilter} from '../../inventory/filter/parse.js';
 import {InventoryFormatError} from '../../inventory/format-error.js';
 import {openJobInventory} from '../../inventory/job-source.js';
 import {checkReadable, loadInventory, type LoadResult} from '../../inventory/load.js';
