@@ -4,6 +4,7 @@
  * THAW_CONFIG_DIR moves the file (tests point it at a temp dir).
  */
 import Conf from 'conf';
+import {checkChunkSize} from './engine/chunk-size.js';
 import {UsageError} from './errors.js';
 import {inert} from './inert.js';
 
@@ -29,12 +30,10 @@ function text(key: string) {
 	};
 }
 
-function whole(key: string, min: number, max: number, powerOfTwo = false) {
+function whole(key: string, min: number, max: number) {
 	return (value: string): number => {
 		const n = Number(value);
-		if (!/^\d+$/.test(value) || n < min || n > max || (powerOfTwo && (n & (n - 1)) !== 0)) {
-			throw new UsageError(`${key} takes a whole number from ${min} to ${max}${powerOfTwo ? ' that is a power of two (1, 2, 4, 8...)' : ''}, not '${inert(value)}'`);
-		}
+		if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${key} takes a whole number from ${min} to ${max}, not '${inert(value)}'`);
 
 		return n;
 	};
@@ -44,7 +43,7 @@ export const settingKeys: readonly KeySpec[] = [
 	{key: 'region', help: 'AWS region used when --region and AWS_REGION are absent', parse: text('region')},
 	{key: 'profile', help: 'AWS profile used when --profile and AWS_PROFILE are absent', parse: text('profile')},
 	{key: 'endpoint', help: 'endpoint URL used when --endpoint-url is absent', parse: text('endpoint')},
-	{key: 'chunkSizeMiB', help: 'download chunk size in MiB (power of two); unset = automatic', parse: whole('chunkSizeMiB', 1, 4096, true)},
+	{key: 'chunkSizeMiB', help: 'download chunk size in MiB (power of two); unset = automatic', parse: value => checkChunkSize(value, 'chunkSizeMiB')!},
 	{key: 'concurrency', help: 'parallel requests per download (default 8)', parse: whole('concurrency', 1, 64)},
 	{key: 'lastVault', help: 'the vault opened last (the TUI puts the cursor on it)', parse: text('lastVault')},
 	{key: 'downloadFolder', help: 'default folder for downloads (default: the current folder)', parse: text('downloadFolder')},

@@ -29,7 +29,6 @@ export function isInert(text: string): boolean {
 
 // What JSON.stringify leaves raw but a terminal acts on: DEL, C1 controls (U+009B is CSI), bidi controls, line separators.
 // (It already writes C0 controls as \u00XX, so any raw C0 in its output is structure: newlines and indents.)
-// eslint-disable-next-line no-control-regex
 const unsafeInJson = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

@@ -106,7 +106,6 @@ function where(context: ErrorContext): string {
 /** One actionable line for any failure of a Glacier call. */
 export function toThawError(error: unknown, context: ErrorContext): ThawError {
 	if (error instanceof ThawError) return error;
-	const e = error as SdkError;
 	const name = errorName(error);
 	const message = errorText(error);
 	const cause = {cause: error};

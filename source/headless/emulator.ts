@@ -6,6 +6,7 @@
 import {readFileSync} from 'node:fs';
 import process from 'node:process';
 import {ExitCode, ThawError, UsageError} from '../errors.js';
+import {formatBytes} from '../format.js';
 import {inert} from '../inert.js';
 import {demoSpeedup, faultKinds, normalizeFaultRule, parseFaultSpec, startEmulator, type EmulatorOptions, type FaultRule, type RetrievalPolicy, type Tier} from '../emulator/index.js';
 import {integer, parse} from './args.js';
@@ -118,18 +119,6 @@ function retrievalPolicy(value: string): RetrievalPolicy {
 	throw new UsageError(`--retrieval-policy takes None, FreeTier or BytesPerHour=N (N bytes, at least 1), not '${inert(value)}'. ${usageHint}`);
 }
 
-function formatSize(bytes: number): string {
-	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-
-	return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
 function formatDuration(ms: number): string {
 	if (ms === 0) return 'at once';
 	if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
@@ -210,7 +199,7 @@ export async function run(args: string[]): Promise<number> {
 		out.push('', 'Demo vaults:');
 		for (const v of emulator.summary()) {
 			const jobs = Object.entries(v.jobs).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`).join(', ');
-			out.push(`  ${v.vault.padEnd(20)} ${String(v.archives).padStart(5)} archives ${formatSize(v.sizeInBytes).padStart(10)}${jobs ? `  jobs: ${jobs}` : ''}${v.note ? `  (${v.note})` : ''}`);
+			out.push(`  ${v.vault.padEnd(20)} ${String(v.archives).padStart(5)} archives ${formatBytes(v.sizeInBytes).padStart(10)}${jobs ? `  jobs: ${jobs}` : ''}${v.note ? `  (${v.note})` : ''}`);
 		}
 	}
 

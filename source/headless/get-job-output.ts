@@ -10,6 +10,7 @@ import {connect} from '../glacier/client.js';
 import {startDownload, type DownloadResult} from '../engine/download/index.js';
 import {parseRangeHeader, RangeHeaderError} from '../engine/ranges.js';
 import {MiB} from '../engine/tree-hash.js';
+import {checkChunkSize} from '../engine/chunk-size.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, integer, parse} from './args.js';
 import {startProgress, type ProgressMode} from './progress.js';
 
@@ -162,10 +163,7 @@ export async function run(args: string[]): Promise<number> {
 		}
 	}
 
-	const chunkMiB = integer('chunk-size', values['chunk-size'], 1, 4096);
-	if (chunkMiB !== undefined && (chunkMiB & (chunkMiB - 1)) !== 0) {
-		throw new UsageError(`--chunk-size takes a power of two number of MiB (1, 2, 4, 8, 16, 32, 64...), not ${chunkMiB}: only those keep chunks tree-hash aligned`);
-	}
+	const chunkMiB = checkChunkSize(values['chunk-size'], '--chunk-size');
 
 	const concurrency = integer('concurrency', values.concurrency, 1, 64) ?? 8;
 	const maxAttempts = integer('max-attempts', values['max-attempts'], 1, 100);

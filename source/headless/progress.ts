@@ -5,6 +5,7 @@
  * the engine logs are printed as their own lines in both modes.
  */
 import type {DownloadSnapshot, DownloadStore} from '../engine/download-state.js';
+import {formatBytes} from '../format.js';
 
 export type ProgressMode = 'live' | 'lines' | 'off';
 
@@ -15,19 +16,6 @@ export type ProgressOptions = {
 	intervalMs?: number;
 	now?: () => number;
 };
-
-const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-export function formatBytes(bytes: number): string {
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-
-	return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
 
 export function formatDuration(seconds: number): string {
 	if (!Number.isFinite(seconds) || seconds < 0) return '--:--';

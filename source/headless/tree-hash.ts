@@ -44,7 +44,6 @@ export function describeFileError(file: string, error: unknown): string {
 
 /** JSON with every character inert() would escape written as \uXXXX: still exact JSON, safe on a terminal. */
 export function inertJson(value: unknown): string {
-	// eslint-disable-next-line no-control-regex
 	return JSON.stringify(value, null, '\t').replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ch => `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
 

@@ -59,6 +59,7 @@ function decodeMt(raw: string): DecodedDescription | null {
 	let json = utf8(bytes);
 	if (json === undefined) return null;
 	if (raw.startsWith('mt1')) { // Encoded to UTF-8 twice: undo the second one.
+		// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose: any character beyond Latin-1
 		if (/[^\u0000-\u00FF]/.test(json)) return null;
 		json = utf8(Buffer.from(json, 'latin1'));
 		if (json === undefined) return null;

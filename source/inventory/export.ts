@@ -40,17 +40,5 @@ export function csvLine(row: InventoryRow): string {
 	return [json.ArchiveId, json.ArchiveDescription, json.CreationDate, String(json.Size), json.SHA256TreeHash, json.Path ?? '', json.LastModified ?? ''].map(csvField).join(',');
 }
 
-const binaryUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-/** 1536 -> '1.5 KiB', 0 -> '0 B'. */
-export function humanSize(bytes: number): string {
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < binaryUnits.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-
-	if (unit === 0) return `${bytes} B`;
-	return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${binaryUnits[unit]}`;
-}
+/** Sizes print through the one byte formatter (source/format.ts); this name stays for the inventory's callers. */
+export {formatBytes as humanSize} from '../format.js';

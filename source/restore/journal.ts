@@ -17,7 +17,7 @@ import {open, rename, type FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
 import {ExitCode, ThawError} from '../errors.js';
 import {
-	applyRecord, encodeLine, encodeSnapshot, logFile, readShardState, replayShard, stateFile,
+	applyRecord, encodeLine, encodeSnapshot, logFile, replayShard, stateFile,
 	type JournalRecord, type LogHeader, type ShardState,
 } from './state.js';
 

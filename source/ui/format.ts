@@ -1,18 +1,8 @@
 /** Numbers, sizes, dates and durations as people read them. */
 
-const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+import {formatBytes} from '../format.js';
 
-export function formatBytes(bytes: number | undefined | null): string {
-	if (bytes === undefined || bytes === null || !Number.isFinite(bytes)) return '-';
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-
-	return unit === 0 ? `${value} B` : `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
+export {formatBytes};
 
 export function formatRate(bytesPerSecond: number): string {
 	return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '-';

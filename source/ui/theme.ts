@@ -8,6 +8,23 @@ import type {ChunkState} from '../engine/download-state.js';
 
 export type Colour = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white' | 'gray';
 
+export const theme = {
+	accent: 'cyan' as Colour,
+	muted: 'gray' as Colour,
+	warn: 'yellow' as Colour,
+	error: 'red' as Colour,
+	ok: 'green' as Colour,
+	selected: {inverse: true},
+};
+
+/** How loud a line is: one type for every status line, notice and dialog. */
+export type Tone = 'normal' | 'warn' | 'error';
+
+/** A tone's colour; `normal` keeps the caller's own (a dialog's accent, the status bar's grey, or none). */
+export function toneColour(tone: Tone, normal?: Colour): Colour | undefined {
+	return tone === 'error' ? theme.error : tone === 'warn' ? theme.warn : normal;
+}
+
 export const chunkStyle: Record<ChunkState, {glyph: string; colour: Colour; label: string}> = {
 	pending: {glyph: '·', colour: 'gray', label: 'waiting'},
 	downloading: {glyph: '↓', colour: 'cyan', label: 'downloading'},
@@ -40,11 +57,3 @@ export function paint(text: string, colour: Colour, enabled: boolean): string {
 	return enabled && text !== '' ? `\u001B[${sgr[colour]}m${text}\u001B[39m` : text;
 }
 
-export const theme = {
-	accent: 'cyan' as Colour,
-	muted: 'gray' as Colour,
-	warn: 'yellow' as Colour,
-	error: 'red' as Colour,
-	ok: 'green' as Colour,
-	selected: {inverse: true},
-};

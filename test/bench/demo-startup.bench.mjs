@@ -61,7 +61,6 @@ for (const vault of JSON.parse(vaults.body).VaultList) {
 	let marker = null;
 	let elapsed = 0;
 	do {
-		// eslint-disable-next-line no-await-in-loop
 		const page = await get(e.url, `/-/vaults/${vault.VaultName}/jobs${marker ? `?marker=${marker}` : ''}`);
 		elapsed += page.ms;
 		const body = JSON.parse(page.body);
@@ -82,9 +81,7 @@ loop.reset();
 const polls = [];
 const until = performance.now() + (seconds * 1000);
 while (performance.now() < until) {
-	// eslint-disable-next-line no-await-in-loop
 	polls.push((await get(e.url, '/-/vaults/backups-mixed/jobs')).ms);
-	// eslint-disable-next-line no-await-in-loop
 	await new Promise(resolve => setTimeout(resolve, 100));
 }
 

@@ -109,7 +109,9 @@ function measure(command, args) {
 			try {
 				const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
 				if (match) vmHwm = Math.max(vmHwm, Number(match[1]));
-			} catch {}
+			} catch {
+				// The child has exited: its last reading stands.
+			}
 		}, 20);
 		child.stdout.on('data', data => {
 			stdout += data;
@@ -174,7 +176,6 @@ async function compare(server, bytes, count, label) {
 	for (let round = 1; round <= count; round++) {
 		const thawFile = join(dir, 'thaw.bin');
 		const before = load();
-		// eslint-disable-next-line no-await-in-loop
 		const t = await measure(process.execPath, thawArgs(server.url, server.jobId, thawFile));
 		if (!JSON.parse(t.stdout).verified || statSync(thawFile).size !== bytes) throw new Error('thaw did not verify the download');
 		rmSync(thawFile, {force: true});
@@ -183,7 +184,6 @@ async function compare(server, bytes, count, label) {
 		if (hasAws) {
 			const awsFile = join(dir, 'aws.bin');
 			const awsBefore = load();
-			// eslint-disable-next-line no-await-in-loop
 			const a = await measure('aws', awsArgs(server.url, server.jobId, awsFile));
 			if (statSync(awsFile).size !== bytes) throw new Error('aws wrote a file of the wrong size');
 			rmSync(awsFile, {force: true});
@@ -272,7 +272,6 @@ try {
 	if (!values['no-loop']) {
 		console.log('\nin-process engine, event loop watched (a TUI frame every 66-100 ms stays on time when p99 and max stay well below that):');
 		for (const hashThreads of [0, 1]) {
-			// eslint-disable-next-line no-await-in-loop
 			console.log(`  emulator in its own process, hashThreads ${hashThreads}: ${await eventLoop(server.url, server.jobId, hashThreads)}`);
 		}
 	}
@@ -288,7 +287,6 @@ if (!values['no-loop']) {
 		const {archiveId} = emulator.addArchive('bench', {size, description: 'bench archive', seed: 'bench'});
 		const jobId = await emulator.addJob('bench', {type: 'archive-retrieval', archiveId});
 		for (const hashThreads of [0, 1]) {
-			// eslint-disable-next-line no-await-in-loop
 			console.log(`  emulator in this process (thaw --demo), hashThreads ${hashThreads}: ${await eventLoop(emulator.url, jobId, hashThreads)}`);
 		}
 	} finally {

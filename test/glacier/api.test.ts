@@ -5,14 +5,13 @@ import {ExitCode, ThawError} from '../../source/errors.js';
 
 let emulator: Emulator;
 let connection: Connection;
-let now = Date.parse('2026-11-21T12:00:00Z');
+const now = Date.parse('2026-11-21T12:00:00Z');
 
 beforeAll(async () => {
 	emulator = await startEmulator({now: () => now});
 	for (let i = 0; i < 23; i++) emulator.createVault(`vault-${String(i).padStart(2, '0')}`);
 	const archive = emulator.addArchive('vault-00', {size: 1024, description: 'tiny'});
 	for (let i = 0; i < 120; i++) {
-		// eslint-disable-next-line no-await-in-loop
 		await emulator.addJob('vault-00', {type: 'archive-retrieval', archiveId: archive.archiveId, status: i % 3 === 0 ? 'InProgress' : 'Succeeded', description: `job ${i}`});
 	}
 

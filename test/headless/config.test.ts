@@ -70,7 +70,6 @@ describe('thaw config', () => {
 
 	it('refuses unknown keys and bad values with one line and exit 2', async () => {
 		for (const args of [['set', 'secret', 'x'], ['set', 'concurrency', 'lots'], ['unset', 'nope'], ['frobnicate']]) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await thaw(...args);
 			expect(result.code).toBe(2);
 			expect(result.stderr.trim().split('\n')).toHaveLength(1);

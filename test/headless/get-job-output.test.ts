@@ -123,7 +123,6 @@ describe('thaw get-job-output', () => {
 			[...base(), '--bogus', out()],
 		];
 		for (const args of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			const {code, stderr, stdout} = await thaw(args);
 			expect(code, args.join(' ')).toBe(2);
 			expect(stdout).toBe('');
@@ -244,7 +243,7 @@ describe('progress on stderr', () => {
 		store.updateChunk(0, {state: 'verified'});
 		store.addRetry();
 		const line = progressLine(store.getSnapshot());
-		expect(line).toContain('1.0 MiB / 2.0 MiB (50%)');
+		expect(line).toContain('1.00 MiB / 2.00 MiB (50%)');
 		expect(line).toContain('chunks 1/2 verified');
 		expect(line).toContain('retries 1');
 		expect(line).toMatch(/ETA /);

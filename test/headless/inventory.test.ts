@@ -55,6 +55,7 @@ describe('thaw inventory', () => {
 		for (const file of [jsonFile, csvFile]) {
 			const {code, stdout, stderr} = await thaw(file);
 			expect(code, stderr).toBe(0);
+			// eslint-disable-next-line no-control-regex -- the output must hold no control character
 			expect(stdout).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
 			expect(stdout).toContain('evil \\x1b]0;pwned\\x07 \\x1b[2J done \\x9b31m');
 			expect(stdout).toContain('Fotos/Ähre 日本.jpg');

@@ -36,6 +36,7 @@ describe('chunk grid', () => {
 		expect(rows).toEqual([states.map(s => chunkStyle[s].glyph).join('')]);
 		// With colour, each run of equal cells gets one colour code, not one per cell.
 		const coloured = gridRows(chunks(Array.from({length: 50}, () => 'verified' as const)), gridLayout(50, 80, 5), undefined, true)[0];
+		// eslint-disable-next-line no-control-regex -- counts the colour codes
 		expect(coloured.match(/\u001B\[32m/g)).toHaveLength(1);
 	});
 });

@@ -1,7 +1,7 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {fitsIn, flat, keys, startHarness, type Harness} from './helpers.js';
+import {fitsIn, keys, startHarness, type Harness} from './helpers.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -31,6 +31,30 @@ async function archiveJob(options: {description?: string; faults?: Parameters<ty
 }
 
 describe('download screen', () => {
+	it('accepts the saved chunk size it pre-fills, 128 MiB included (thaw config allows 1 to 4096)', async () => {
+		let archiveId = '';
+		harness = await startHarness({
+			settings: {chunkSizeMiB: 128},
+			initial: [{screen: 'vaults'}, {screen: 'jobs', vaultName: 'photos'}],
+			async setup(emulator) {
+				emulator.createVault('photos');
+				archiveId = emulator.addArchive('photos', {size, description: 'big chunks.bin'}).archiveId;
+				await emulator.addJob('photos', {type: 'archive-retrieval', archiveId});
+			},
+		});
+		const h = harness;
+		await h.waitFor('1 job in photos');
+		await h.press(keys.enter);
+		expect(await h.waitFor('File name:   big chunks.bin')).toContain('Chunk MiB:   128');
+		// A size the rule refuses is refused in the rule's words; then back to the saved 128.
+		await h.press(keys.down, keys.backspace, keys.backspace, keys.backspace, '3', keys.enter);
+		await h.waitFor('chunk size is auto or a power of two number of MiB from 1 to 4096');
+		await h.press(keys.backspace, '1', '2', '8', keys.enter);
+		const frame = await h.waitFor('VERIFIED', 20_000);
+		expect(frame).toContain('Chunks 1/1 verified');
+		expect(readFileSync(join(h.dir, 'big chunks.bin')).equals(h.emulator.archiveBytes('photos', archiveId, 0, size - 1))).toBe(true);
+	});
+
 	it('goes from setup to a verified file, named from the decoded description inside the folder', async () => {
 		const {h, archiveId} = await archiveJob();
 		harness = h;
@@ -92,7 +116,8 @@ describe('download screen', () => {
 	it('asks before overwriting an existing file and before abandoning a running download', async () => {
 		const {h} = await archiveJob({
 			description: 'exists.bin',
-			faults: [{kind: 'bandwidth', bytesPerSecond: 256 * 1024, times: Infinity}],
+			// Slow enough that the download is still running after the questions below, even on a busy machine.
+			faults: [{kind: 'bandwidth', bytesPerSecond: 128 * 1024, times: Infinity}],
 		});
 		harness = h;
 		writeFileSync(join(h.dir, 'exists.bin'), 'old');

@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {render} from 'ink-testing-library';
-import {openSettings} from '../../source/config.js';
+import {openSettings, type SettingKey, type Settings} from '../../source/config.js';
 import {startEmulator, type Emulator, type EmulatorOptions} from '../../source/emulator/index.js';
 import {connect, type Connection} from '../../source/glacier/client.js';
 import {App} from '../../source/ui/app.js';
@@ -52,15 +52,19 @@ export async function startHarness(options: {
 	now?: () => number;
 	initial?: Route[];
 	refreshMs?: number;
+	/** Saved settings (thaw config) in place before the app starts. */
+	settings?: Partial<Settings>;
 } = {}): Promise<Harness> {
 	const emulator = await startEmulator(options.emulator);
 	await options.setup?.(emulator);
 	const dir = mkdtempSync(join(tmpdir(), 'thaw-ui-'));
 	const connection = connect({endpointUrl: emulator.url, region: 'us-east-1', demoCredentials: true, maxAttempts: 1});
 	const exitCodes: number[] = [];
+	const settings = openSettings({cwd: join(dir, 'config')});
+	for (const [key, value] of Object.entries(options.settings ?? {})) settings.set(key as SettingKey, value);
 	const services: AppServices = {
 		connection,
-		settings: openSettings({cwd: join(dir, 'config')}),
+		settings,
 		demo: false,
 		now: options.now ?? Date.now,
 		refreshMs: options.refreshMs ?? 60_000,
@@ -82,7 +86,6 @@ export async function startHarness(options: {
 			const deadline = Date.now() + timeoutMs;
 			while (Date.now() < deadline) {
 				if (test(frame())) return frame();
-				// eslint-disable-next-line no-await-in-loop
 				await delay(15);
 			}
 
@@ -91,7 +94,6 @@ export async function startHarness(options: {
 		async press(...input) {
 			for (const key of input) {
 				instance.stdin.write(key);
-				// eslint-disable-next-line no-await-in-loop
 				await delay(30);
 			}
 		},

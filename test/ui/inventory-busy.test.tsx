@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {mt2} from '../../source/emulator/demo.js';
 import {inert} from '../../source/inert.js';
-import {humanSize} from '../../source/inventory/export.js';
+import {formatBytes} from '../../source/format.js';
 import {loadInventory, parseFilter} from '../../source/inventory/index.js';
 import type {InventoryStore} from '../../source/inventory/store.js';
 import {deferral} from '../../source/ui/inventory/deferral.js';
@@ -60,20 +60,20 @@ describe('inventory browser on big inventories (busy states)', () => {
 		const typed = 'photos img_10 -tmp';
 		let lastGood = '';
 		for (let n = 1; n <= typed.length; n++) {
-			// eslint-disable-next-line no-await-in-loop
 			await harness.press(typed[n - 1]);
 			// A prefix that does not parse yet ('photos -') keeps the last good filter.
 			try {
 				parseFilter(typed.slice(0, n));
 				lastGood = typed.slice(0, n);
-			} catch {}
+			} catch {
+				// Not a filter yet: keep the last good one.
+			}
 
 			const text = lastGood;
 			const fresh = store.view(text);
 			const expected = Array.from(fresh, i => inert(store.displayName(i)));
 			const totals = store.totals(fresh);
-			const shown = `shown ${totals.count}, ${humanSize(totals.bytes)}`;
-			// eslint-disable-next-line no-await-in-loop
+			const shown = `shown ${totals.count}, ${formatBytes(totals.bytes)}`;
 			const frame = await harness.waitFor(f => f.includes(shown) && !f.includes('indexing…') && bodyNames(f).join('|') === expected.join('|'), 5000);
 			expect(bodyNames(frame), text).toEqual(expected);
 			expect(expected.length, text).toBeLessThan(36);

@@ -72,7 +72,6 @@ const rfcField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll(
 async function expectedCsv(emulator: Emulator, rows: Added[]): Promise<string> {
 	let text = 'ArchiveId,ArchiveDescription,CreationDate,Size,SHA256TreeHash,Path,LastModified\r\n';
 	for (const a of rows) {
-		// eslint-disable-next-line no-await-in-loop
 		const hash = await emulator.archiveTreeHash('mixed', a.archiveId);
 		text += [a.archiveId, a.description, a.created, String(a.size), hash, a.path ?? '', a.modified ?? ''].map(rfcField).join(',') + '\r\n';
 	}
@@ -97,6 +96,7 @@ describe('inventory browser', () => {
 		// Hostile descriptions are shown escaped; no escape character reaches the frame (colour codes are stripped by frame()).
 		expect(frame).toContain('evil \\x1b]0;x\\x07 title');
 		expect(frame).toContain('wipe \\x1b[2J screen');
+		// eslint-disable-next-line no-control-regex -- the frame must hold no control character
 		expect(frame).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
 		// The job output was read from the emulator with GetJobOutput.
 		expect(harness.emulator.requests.some(r => r.op === 'GetJobOutput' && r.path.includes(setup.jobId))).toBe(true);
@@ -172,7 +172,7 @@ describe('inventory browser', () => {
 		expect(first(frame)).toContain('wipe \\x1b[2J screen');
 		await harness.press('s');
 		frame = await harness.waitFor('Size▲');
-		expect(bodyLines(frame).map(l => l.match(/\s(\d+(?:\.\d+)? (?:B|KiB|MiB))\s/)?.[1])).toEqual(['10 B', '20 B', '1002 B', '1004 B', '1005 B', '4.0 KiB', '30.6 KiB', '85.9 KiB', '717 KiB', '2.3 MiB', '5.0 MiB']);
+		expect(bodyLines(frame).map(l => l.match(/\s(\d+(?:\.\d+)? (?:B|KiB|MiB))\s/)?.[1])).toEqual(['10 B', '20 B', '1002 B', '1004 B', '1005 B', '4.00 KiB', '30.6 KiB', '85.9 KiB', '717 KiB', '2.30 MiB', '5.00 MiB']);
 		await harness.press('s');
 		frame = await harness.waitFor('Created▲');
 		expect(first(frame)).toContain('Documents/report');
@@ -210,6 +210,7 @@ describe('inventory browser', () => {
 		await harness.press(keys.escape, '/', ...'title', keys.enter, keys.enter);
 		frame = await harness.waitFor('Decoded');
 		expect(flat(frame)).toContain('Description evil \\x1b]0;x\\x07 title');
+		// eslint-disable-next-line no-control-regex -- the frame must hold no control character
 		expect(frame).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
 	});
 

@@ -37,7 +37,7 @@ describe('jobs screen', () => {
 		const clock = {now: start};
 		harness = await vaultWithJobs(clock);
 		const frame = await harness.waitFor('5 jobs in photos');
-		expect(line(frame, 'fresh one')).toMatch(/archive\s+succeeded\s+Standard\s+2\.0 MiB .*23h00m/);
+		expect(line(frame, 'fresh one')).toMatch(/archive\s+succeeded\s+Standard\s+2\.00 MiB .*23h00m/);
 		expect(line(frame, 'nearly gone')).toMatch(/succeeded.*1h00m/);
 		expect(line(frame, 'still thawing')).toMatch(/archive\s+in progress\s+Bulk/);
 		expect(line(frame, 'did not work')).toMatch(/failed\s+Expedited/);

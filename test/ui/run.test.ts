@@ -14,6 +14,7 @@ describe('thaw without a terminal', () => {
 			expect(lines[0]).toMatch(/needs a terminal/);
 			expect(lines[0]).toMatch(/get-job-output.*inventory.*tree-hash/);
 			// No escape codes, no stack trace.
+			// eslint-disable-next-line no-control-regex -- no escape codes may be printed
 			expect(result.stderr).not.toMatch(/\u001B|at .*\.js:\d+/);
 		});
 	}

@@ -2,8 +2,7 @@ import {Box, Text} from 'ink';
 import {inert} from '../../inert.js';
 import {safeRelativePath} from '../../inventory/decoders.js';
 import type {InventoryRow} from '../../inventory/types.js';
-import {formatCount} from '../format.js';
-import {humanSize} from '../../inventory/export.js';
+import {formatBytes, formatCount} from '../format.js';
 import {charWidth, fit, textWidth} from '../text.js';
 
 export type ArchiveDetailsProps = {
@@ -57,7 +56,7 @@ export function archiveFields(row: InventoryRow): Array<[string, string]> {
 		['ArchiveId', row.archiveId],
 		['Description', row.description === '' ? '(none)' : inert(row.description)],
 		['CreationDate', inert(row.creationDateText)],
-		['Size', `${humanSize(row.size)} (${formatCount(row.size)} bytes)`],
+		['Size', `${formatBytes(row.size)} (${formatCount(row.size)} bytes)`],
 		['SHA256TreeHash', inert(row.treeHash)],
 	];
 	if (row.path === undefined) {

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import {fit} from '../text.js';
+import {theme, toneColour, type Tone} from '../theme.js';
 
 export type ConfirmProps = {
 	width: number;
@@ -12,7 +13,7 @@ export type ConfirmProps = {
 	onNo(): void;
 	/** A third choice (e.g. "start over"), on its own key. */
 	other?: {key: string; label: string; onChoose(): void};
-	tone?: 'warn' | 'error' | 'normal';
+	tone?: Tone;
 };
 
 /**
@@ -26,7 +27,7 @@ export function Confirm({width, title, lines, yes, no, onYes, onNo, other, tone 
 		else if (other && input === other.key) other.onChoose();
 	});
 	const inner = Math.max(10, width - 4);
-	const colour = tone === 'error' ? 'red' : tone === 'warn' ? 'yellow' : 'cyan';
+	const colour = toneColour(tone, theme.accent);
 	const choices = `y ${yes}   ${other ? `${other.key} ${other.label}   ` : ''}n/Esc ${no}`;
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={colour} width={width} paddingX={1}>

@@ -1,6 +1,5 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import {ThawError} from '../../errors.js';
-import {inert} from '../../inert.js';
+import {errorLine} from '../error-line.js';
 
 export type AsyncList<T> = {
 	items: T[];
@@ -41,8 +40,7 @@ export function useAsyncList<T>(load: (signal: AbortSignal) => AsyncIterable<T[]
 			if (!controller.signal.aborted) setState({items, loading: false, pages});
 		})().catch((error: unknown) => {
 			if (controller.signal.aborted) return;
-			const message = error instanceof ThawError ? error.message : (error instanceof Error ? error.message : String(error));
-			setState(s => ({...s, loading: false, error: inert(message)}));
+			setState(s => ({...s, loading: false, error: errorLine(error)}));
 		});
 		return () => {
 			controller.abort();

@@ -1,4 +1,4 @@
-import {useState} from 'react';
+import {useCallback, useState} from 'react';
 import {useNavigation} from '../context.js';
 
 /** The `/` filter of a list: editing (keys captured) or applied. */
@@ -6,6 +6,8 @@ export function useFilter() {
 	const navigation = useNavigation();
 	const [text, setText] = useState('');
 	const [editing, setEditing] = useState(false);
+	// Stable while the text stays the same, so lists can memoize on it.
+	const matches = useCallback((haystack: string): boolean => text === '' || haystack.toLowerCase().includes(text.toLowerCase()), [text]);
 	return {
 		text,
 		editing,
@@ -19,8 +21,6 @@ export function useFilter() {
 			setEditing(false);
 			navigation.setCapture(false);
 		},
-		matches(haystack: string): boolean {
-			return text === '' || haystack.toLowerCase().includes(text.toLowerCase());
-		},
+		matches,
 	};
 }

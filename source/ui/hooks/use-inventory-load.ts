@@ -1,11 +1,10 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import {ThawError} from '../../errors.js';
-import {inert} from '../../inert.js';
 import {InventoryFormatError} from '../../inventory/format-error.js';
 import {openJobInventory} from '../../inventory/job-source.js';
 import {loadInventory, type LoadResult} from '../../inventory/load.js';
 import type {LoadProgress} from '../../inventory/types.js';
 import {useServices} from '../context.js';
+import {errorLine} from '../error-line.js';
 import type {InventorySpec} from '../routes.js';
 
 export type InventoryLoad = {
@@ -85,8 +84,7 @@ export function useInventoryLoad(spec: InventorySpec): InventoryLoad {
 			await result.store.index.buildModifiedInSteps(modifiedStepRows, controller.signal);
 		})().catch((error: unknown) => {
 			if (controller.signal.aborted) return;
-			const message = error instanceof ThawError ? error.message : (error instanceof Error ? error.message : String(error));
-			setState(s => ({result: s.result, loading: false, error: inert(message), malformed: error instanceof InventoryFormatError}));
+			setState(s => ({result: s.result, loading: false, error: errorLine(error), malformed: error instanceof InventoryFormatError}));
 		}).finally(() => {
 			clearInterval(timer);
 		});

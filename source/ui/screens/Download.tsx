@@ -1,19 +1,19 @@
 import {Box, Text} from 'ink';
-import {useEffect, useState} from 'react';
+import {useEffect, useLayoutEffect, useState} from 'react';
 import type {DownloadSnapshot} from '../../engine/download-state.js';
-import {ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import {cellChunks, ChunkGrid, gridLayout, legend} from '../components/ChunkGrid.js';
 import {Confirm} from '../components/Confirm.js';
 import {Line} from '../components/Line.js';
 import {StatusBar} from '../components/StatusBar.js';
 import {useNavigation, useServices} from '../context.js';
+import {errorLine} from '../error-line.js';
 import {formatBytes, formatDuration, formatRate} from '../format.js';
 import {useDownloadStore} from '../hooks/use-download-store.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {commandFor} from '../keymap.js';
 import type {Route} from '../routes.js';
-import {chunkStyle, colourEnabled} from '../theme.js';
+import {chunkStyle, colourEnabled, toneColour} from '../theme.js';
 import {fit} from '../text.js';
 
 export type DownloadProps = {width: number; height: number; active: boolean; route: Extract<Route, {screen: 'download'}>};
@@ -52,7 +52,7 @@ export function Download({width, height, active, route}: DownloadProps) {
 
 	useEffect(() => {
 		download.done.catch((error: unknown) => {
-			setFailure(inert(error instanceof ThawError ? error.message : error instanceof Error ? error.message : String(error)));
+			setFailure(errorLine(error));
 		});
 	}, [download]);
 
@@ -68,10 +68,11 @@ export function Download({width, height, active, route}: DownloadProps) {
 		return () => {
 			navigation.setQuitGuard(undefined);
 		};
-	}, [active, download]);
-	useEffect(() => {
+	}, [active, download, navigation]);
+	// In the commit that shows or hides a question, not after it: a key typed just after the answer must reach the screen.
+	useLayoutEffect(() => {
 		navigation.setCapture(active && ask !== undefined);
-	}, [active, ask]);
+	}, [active, ask, navigation]);
 
 	// Layout: 4 lines on top, the grid, the legend, 1 cursor line, the log, 3 verdict lines, the status bar.
 	const logLines = height >= 30 ? 8 : height >= 20 ? 4 : 2;
@@ -180,7 +181,7 @@ export function Download({width, height, active, route}: DownloadProps) {
 		<Box flexDirection="column" width={width} height={height}>
 			<Line width={width} bold>{`${s.phase === 'done' ? 'Downloaded' : 'Downloading'} ${inert(outfile)}`}</Line>
 			<Line width={width}>{stats}</Line>
-			<Line width={width} color={s.failedChunks > 0 ? 'red' : s.retryingChunks > 0 ? 'yellow' : undefined}>{counts}</Line>
+			<Line width={width} color={toneColour(s.failedChunks > 0 ? 'error' : s.retryingChunks > 0 ? 'warn' : 'normal')}>{counts}</Line>
 			<Line width={width} color="gray">{mode}</Line>
 			<ChunkGrid chunks={s.chunks} width={width} maxRows={maxGridRows} cursor={cell} />
 			<Box height={Math.max(0, maxGridRows - layout.rows)} />
@@ -188,7 +189,7 @@ export function Download({width, height, active, route}: DownloadProps) {
 			<Line width={width} color="gray">{cursorDetail(s, first, last)}</Line>
 			{Array.from({length: logLines}, (_v, i) => {
 				const entry = log[i];
-				return <Line key={i} width={width} color={entry?.level === 'error' ? 'red' : entry?.level === 'warn' ? 'yellow' : undefined}>{entry ? `${new Date(entry.at).toISOString().slice(11, 19)} ${entry.message}` : ''}</Line>;
+				return <Line key={i} width={width} color={entry && entry.level !== 'info' ? toneColour(entry.level) : undefined}>{entry ? `${new Date(entry.at).toISOString().slice(11, 19)} ${entry.message}` : ''}</Line>;
 			})}
 			<Line width={width} bold inverse={verdict.colour === 'green' || verdict.colour === 'red'} color={verdict.colour}>{verdict.lines[0]}</Line>
 			<Line width={width} color={verdict.colour}>{verdict.lines[1]}</Line>

@@ -10,11 +10,13 @@ import {Line} from '../components/Line.js';
 import {StatusBar} from '../components/StatusBar.js';
 import {TextInput} from '../components/TextInput.js';
 import {useNavigation, useServices} from '../context.js';
+import {errorLine} from '../error-line.js';
 import {checkFileName, defaultFileName} from '../download-name.js';
 import {formatBytes, formatDuration} from '../format.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {expiryOf, isInventory, outputSize} from '../job-info.js';
 import {commandFor} from '../keymap.js';
+import {chunkSizeProblem} from '../../engine/chunk-size.js';
 
 export type DownloadSetupProps = {width: number; height: number; active: boolean; vaultName: string; jobId: string; job?: Job};
 
@@ -31,8 +33,10 @@ type Question =
 	| {kind: 'other-partial'; detail: string}
 	| {kind: 'overwrite'; path: string};
 
-function message(error: unknown): string {
-	return inert(error instanceof ThawError ? error.message : error instanceof Error ? error.message : String(error));
+/** The shared chunk-size rule, worded for this field (which also takes 'auto'). */
+function chunkProblem(text: string): string | undefined {
+	const problem = chunkSizeProblem(text);
+	return problem && `chunk size is auto or ${problem.replace(/^takes /, '')}`;
 }
 
 /** x-amz-archive-description, read from a one-byte GetJobOutput (the job listing does not carry it). */
@@ -74,12 +78,12 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 			const description = await archiveDescription(services, vaultName, current);
 			if (live) setFields(f => (f.name ? f : {...f, name: defaultFileName(current, vaultName, description)}));
 		})().catch((error_: unknown) => {
-			if (live) setLoadError(message(error_));
+			if (live) setLoadError(errorLine(error_));
 		});
 		return () => {
 			live = false;
 		};
-	}, [vaultName, jobId]);
+	}, [vaultName, jobId, given, services]);
 
 	// Typing goes to the fields; q and ? are letters here.
 	useEffect(() => {
@@ -87,7 +91,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 		return () => {
 			navigation.setCapture(false);
 		};
-	}, [active, loadError]);
+	}, [active, loadError, navigation]);
 
 	const outfile = resolve(fields.folder || '.', fields.name);
 
@@ -144,7 +148,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 
 	const submit = () => {
 		const problem = checkFileName(fields.name)
-			?? (fields.chunk !== 'auto' && fields.chunk !== '' && !/^(1|2|4|8|16|32|64)$/.test(fields.chunk) ? 'chunk size is auto or a power of two MiB from 1 to 64 (1, 2, 4, ... 64): chunks must be tree-hash aligned' : undefined)
+			?? (fields.chunk === 'auto' || fields.chunk === '' ? undefined : chunkProblem(fields.chunk))
 			?? (!/^\d+$/.test(fields.concurrency) || Number(fields.concurrency) < 1 || Number(fields.concurrency) > 64 ? 'parallel requests: a whole number from 1 to 64' : undefined);
 		setError(problem);
 		if (problem || busy) return;
@@ -154,7 +158,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 			if (!folder?.isDirectory()) throw new ThawError(`the folder ${fields.folder} does not exist: create it or choose another`);
 			await proceed('partial', {resume: 'auto', overwrite: false});
 		})().catch((error_: unknown) => {
-			setError(message(error_));
+			setError(errorLine(error_));
 		}).finally(() => {
 			setBusy(false);
 		});
@@ -163,7 +167,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 	const answer = (step: 'overwrite' | 'start', choice: {resume: 'auto' | 'never'; overwrite: boolean}) => {
 		setQuestion(undefined);
 		proceed(step, choice).catch((error_: unknown) => {
-			setError(message(error_));
+			setError(errorLine(error_));
 		});
 	};
 

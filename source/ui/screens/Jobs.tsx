@@ -15,6 +15,7 @@ import {useListState} from '../hooks/use-list-state.js';
 import {actionLabel, expiryOf, isInventory, outputSize, statusLabel, type Expiry} from '../job-info.js';
 import {commandFor, hint} from '../keymap.js';
 import {wrapText} from '../text.js';
+import {theme, toneColour, type Tone} from '../theme.js';
 
 const statusFilters = [undefined, 'InProgress', 'Succeeded', 'Failed'] as const;
 const actionFilters = [undefined, 'ArchiveRetrieval', 'InventoryRetrieval'] as const;
@@ -45,7 +46,7 @@ function jobColumns(now: number): Array<Column<Job>> {
 }
 
 /** One line explaining the job under the cursor, and what Enter will do with it. */
-export function explainJob(job: Job, now: number): {text: string; tone: 'normal' | 'warn' | 'error'} {
+export function explainJob(job: Job, now: number): {text: string; tone: Tone} {
 	const expiry = expiryOf(job, now);
 	if (job.StatusCode === 'InProgress') return {text: `In progress since ${formatDate(job.CreationDate)} UTC (${inert(job.Tier ?? 'Standard')} tier); this list refreshes on its own.`, tone: 'normal'};
 	if (job.StatusCode === 'Failed') return {text: `Failed: ${inert(job.StatusMessage ?? 'no reason given').replace(/\.+$/, '')}. Start a new retrieval (${isInventory(job) ? 'i' : 'a'}).`, tone: 'error'};
@@ -64,11 +65,12 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 	const {connection, now: clock, refreshMs} = useServices();
 	const navigation = useNavigation();
 	const list = useAsyncList(signal => jobPages(connection, vaultName, {signal}), [connection, vaultName]);
+	const {reload} = list;
 	const filter = useFilter();
 	const [statusFilter, setStatusFilter] = useState(0);
 	const [actionFilter, setActionFilter] = useState(0);
 	const [sort, setSort] = useState({column: 4, descending: true});
-	const [notice, setNotice] = useState<{text: string; tone: 'normal' | 'warn' | 'error'} | undefined>(initialNotice ? {text: initialNotice, tone: 'normal'} : undefined);
+	const [notice, setNotice] = useState<{text: string; tone: Tone} | undefined>(initialNotice ? {text: initialNotice, tone: 'normal'} : undefined);
 	const [tick, setTick] = useState(0);
 	const now = clock();
 	const columns = useMemo(() => jobColumns(now), [now]);
@@ -78,12 +80,12 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 	useEffect(() => {
 		if (!running || list.loading) return undefined;
 		const timer = setTimeout(() => {
-			list.reload({quiet: true});
+			reload({quiet: true});
 		}, refreshMs);
 		return () => {
 			clearTimeout(timer);
 		};
-	}, [running, list.loading, refreshMs, list.items]);
+	}, [running, list.loading, refreshMs, list.items, reload]);
 	useEffect(() => {
 		const timer = setInterval(() => {
 			setTick(t => t + 1);
@@ -94,10 +96,11 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 	}, []);
 	void tick;
 
+	const {matches} = filter;
 	const rows = useMemo(() => sortRows(list.items.filter(j =>
 		(statusFilters[statusFilter] === undefined || j.StatusCode === statusFilters[statusFilter])
 		&& (actionFilters[actionFilter] === undefined || j.Action === actionFilters[actionFilter])
-		&& filter.matches(`${j.JobDescription ?? ''} ${j.JobId} ${j.ArchiveId ?? ''} ${actionLabel(j)} ${statusLabel(j)} ${j.Tier ?? ''}`)), columns[sort.column], sort.descending), [list.items, statusFilter, actionFilter, filter.text, sort, columns]);
+		&& matches(`${j.JobDescription ?? ''} ${j.JobId} ${j.ArchiveId ?? ''} ${actionLabel(j)} ${statusLabel(j)} ${j.Tier ?? ''}`)), columns[sort.column], sort.descending), [list.items, statusFilter, actionFilter, matches, sort, columns]);
 	const tableHeight = Math.max(2, height - 5);
 	const state = useListState(rows.length, tableHeight - 1);
 	const job = rows[state.cursor];
@@ -218,10 +221,10 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 				}}
 				empty={list.loading ? 'Loading jobs…' : list.error ? '' : (filters ? 'No job matches the filters.' : 'No jobs in this vault: start one with i (inventory) or a (archive).')} />
 			<Line width={width} color="gray">{detail}</Line>
-			{explanationLines.map((text, i) => <Line key={i} width={width} color={explanation.tone === 'error' ? 'red' : explanation.tone === 'warn' ? 'yellow' : undefined}>{text}</Line>)}
+			{explanationLines.map((text, i) => <Line key={i} width={width} color={toneColour(explanation.tone)}>{text}</Line>)}
 			{filter.editing
 				? <TextInput label="Filter jobs /" value={filter.text} width={width} active={active} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} />
-				: <Line width={width} color={list.error ? 'red' : undefined}>{info}</Line>}
+				: <Line width={width} color={list.error ? theme.error : undefined}>{info}</Line>}
 			<StatusBar width={width} text={hint('jobs', ['open', 'back', 'filter', 'statusFilter', 'actionFilter', 'newInventory', 'newArchive', 'saveOutput', 'help'])} />
 		</Box>
 	);

@@ -1,13 +1,13 @@
 import {Box, Text} from 'ink';
 import {useEffect, useState} from 'react';
 import {initiateJob, type NewJob as NewJobSpec} from '../../glacier/api.js';
-import {ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import {Confirm} from '../components/Confirm.js';
 import {Line} from '../components/Line.js';
 import {StatusBar} from '../components/StatusBar.js';
 import {TextInput} from '../components/TextInput.js';
 import {useNavigation, useServices} from '../context.js';
+import {errorLine} from '../error-line.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {fit} from '../text.js';
 
@@ -48,7 +48,7 @@ export function NewJob({width, height, active, vaultName, kind, onStarted}: NewJ
 		return () => {
 			navigation.setCapture(false);
 		};
-	}, [active]);
+	}, [active, navigation]);
 
 	const validate = (): string | undefined => {
 		if (kind === 'archive') {
@@ -74,7 +74,7 @@ export function NewJob({width, height, active, vaultName, kind, onStarted}: NewJ
 			navigation.pop();
 			onStarted(jobId);
 		}, (error_: unknown) => {
-			setError(inert(error_ instanceof ThawError ? error_.message : String(error_)));
+			setError(errorLine(error_));
 			setPhase('form');
 		});
 	};

@@ -1,15 +1,14 @@
 import {Box, Text} from 'ink';
 import {useEffect, useRef, useState} from 'react';
-import {ThawError} from '../../errors.js';
 import {initiateJob} from '../../glacier/api.js';
 import {inert} from '../../inert.js';
-import {humanSize} from '../../inventory/export.js';
 import {Confirm} from '../components/Confirm.js';
 import {Line} from '../components/Line.js';
 import {StatusBar} from '../components/StatusBar.js';
 import {TextInput} from '../components/TextInput.js';
 import {useNavigation, useServices} from '../context.js';
-import {formatCount} from '../format.js';
+import {errorLine} from '../error-line.js';
+import {formatBytes, formatCount} from '../format.js';
 import {useKeys} from '../hooks/use-keys.js';
 import type {ArchiveToRetrieve} from '../routes.js';
 import {fit} from '../text.js';
@@ -53,7 +52,7 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 		return () => {
 			navigation.setCapture(false);
 		};
-	}, [active]);
+	}, [active, navigation]);
 
 	useEffect(() => () => {
 		stopRef.current = true;
@@ -68,11 +67,10 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 			while (!stopRef.current && next < archives.length) {
 				const archive = archives[next++];
 				try {
-					// eslint-disable-next-line no-await-in-loop
 					const jobId = await initiateJob(connection, vaultName, {type: 'archive-retrieval', archiveId: archive.archiveId, tier, description: description || undefined});
 					done.push({archive, jobId});
 				} catch (error_) {
-					done.push({archive, error: inert(error_ instanceof ThawError ? error_.message : error_ instanceof Error ? error_.message : String(error_))});
+					done.push({archive, error: errorLine(error_)});
 				}
 
 				setResults([...done]);
@@ -139,7 +137,7 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Line width={width} bold>{`Retrieve ${count} (${humanSize(total)}) from vault '${inert(vaultName)}'`}</Line>
+			<Line width={width} bold>{`Retrieve ${count} (${formatBytes(total)}) from vault '${inert(vaultName)}'`}</Line>
 			<Line width={width} color="gray">{names}</Line>
 			<Line width={width}>{''}</Line>
 			<Box height={1} width={width}>
@@ -150,7 +148,7 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 			<Line width={width} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Line>
 			{error ? <Line width={width} color="red">{error}</Line> : undefined}
 			{phase === 'confirm'
-				? <Confirm width={width} title={`Start ${formatCount(archives.length)} billed archive retrieval${archives.length === 1 ? '' : 's'}?`} lines={[`${count}, ${humanSize(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, 'AWS bills each request and each GB retrieved.']} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
+				? <Confirm width={width} title={`Start ${formatCount(archives.length)} billed archive retrieval${archives.length === 1 ? '' : 's'}?`} lines={[`${count}, ${formatBytes(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, 'AWS bills each request and each GB retrieved.']} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
 				: undefined}
 			<Box flexGrow={1} />
 			<StatusBar width={width} text="Tab/↓ next field  ←/→ choose  Enter review and start  Esc back" />

@@ -13,6 +13,7 @@ import {useFilter} from '../hooks/use-filter.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {useListState} from '../hooks/use-list-state.js';
 import {commandFor, hint} from '../keymap.js';
+import {theme} from '../theme.js';
 
 export const vaultColumns: Array<Column<Vault>> = [
 	{title: 'Vault', minWidth: 16, text: v => inert(v.VaultName), sortValue: v => v.VaultName.toLowerCase()},
@@ -30,9 +31,11 @@ export function Vaults({width, height, active}: VaultsProps) {
 	const list = useAsyncList(signal => vaultPages(connection, {signal}), [connection]);
 	const filter = useFilter();
 	const [sort, setSort] = useState({column: 0, descending: false});
-	const rows = useMemo(() => sortRows(list.items.filter(v => filter.matches(v.VaultName)), vaultColumns[sort.column], sort.descending), [list.items, filter.text, sort]);
+	const {matches} = filter;
+	const rows = useMemo(() => sortRows(list.items.filter(v => matches(v.VaultName)), vaultColumns[sort.column], sort.descending), [list.items, matches, sort]);
 	const tableHeight = Math.max(2, height - 2);
 	const state = useListState(rows.length, tableHeight - 1);
+	const {setCursor} = state;
 
 	// Put the cursor on the vault opened last time, once it shows up.
 	const placed = useRef(false);
@@ -41,12 +44,12 @@ export function Vaults({width, height, active}: VaultsProps) {
 		const last = settings.get().lastVault;
 		const index = last ? rows.findIndex(v => v.VaultName === last) : -1;
 		if (index >= 0) {
-			state.setCursor(index);
+			setCursor(index);
 			placed.current = true;
 		} else if (!list.loading) {
 			placed.current = true;
 		}
-	}, [rows, list.loading]);
+	}, [rows, list.loading, list.items.length, settings, setCursor]);
 
 	useKeys((input, key) => {
 		const command = commandFor(['list', 'vaults', 'global'], input, key);
@@ -101,7 +104,7 @@ export function Vaults({width, height, active}: VaultsProps) {
 			<Table columns={vaultColumns} rows={rows} width={width} height={tableHeight} cursor={state.cursor} offset={state.offset} sortColumn={sort.column} sortDescending={sort.descending} empty={list.loading ? 'Loading vaults…' : list.error ? '' : (filter.text ? 'No vault matches the filter.' : 'No vaults in this region for this account.')} />
 			{filter.editing
 				? <TextInput label="Filter vaults /" value={filter.text} width={width} active={active} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} />
-				: <Line width={width} color={list.error ? 'red' : undefined}>{info}</Line>}
+				: <Line width={width} color={list.error ? theme.error : undefined}>{info}</Line>}
 			<StatusBar width={width} text={hint('list', ['open', 'filter', 'sortNext', 'reload', 'help', 'quit'])} />
 		</Box>
 	);
