@@ -172,7 +172,7 @@ describe('inventory browser', () => {
 		expect(first(frame)).toContain('wipe \\x1b[2J screen');
 		await harness.press('s');
 		frame = await harness.waitFor('Size▲');
-		expect(bodyLines(frame).map(l => l.match(/\s(\d+(?:\.\d+)? (?:B|KiB|MiB))\s/)?.[1])).toEqual(['10 B', '20 B', '1002 B', '1004 B', '1005 B', '4.00 KiB', '30.6 KiB', '85.9 KiB', '717 KiB', '2.30 MiB', '5.00 MiB']);
+		expect(bodyLines(frame).map(l => l.match(/\s(\d+(?:\.\d+)? (?:B|KiB|MiB))\s/)?.[1])).toEqual(['10 B', '20 B', '1002 B', '1004 B', '1005 B', '4.00 KiB', '30.6 KiB', '85.9 KiB', '717 KiB', '2.34 MiB', '5.00 MiB']);
 		await harness.press('s');
 		frame = await harness.waitFor('Created▲');
 		expect(first(frame)).toContain('Documents/report');
