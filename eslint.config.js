@@ -38,6 +38,8 @@ export default tseslint.config(
 		rules: {
 			// `_name` marks a parameter kept for its position.
 			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', caughtErrors: 'none'}],
+			// `let x!: T` assigned once after closures that read it (parts that refer to each other) stays `let`.
+			'prefer-const': ['error', {ignoreReadBeforeAssign: true}],
 		},
 	},
 	{

@@ -55,6 +55,7 @@ describe('the restore-demo vault', () => {
 		// AWS only stores printable ASCII descriptions: non-ASCII names are inside the encodings.
 		expect(descriptions.every(d => /^[\x20-\x7E]*$/.test(d))).toBe(true);
 		const paths = decoded.map(d => d.decoded?.path ?? d.row.ArchiveDescription);
+		// eslint-disable-next-line no-control-regex -- any character beyond ASCII: the range starts at U+0000 on purpose
 		expect(paths.some(p => /[^\x00-\x7F]/.test(p))).toBe(true);
 		expect(paths.some(p => /[\u3040-\u30FF\u4E00-\u9FFF]/.test(p))).toBe(true);
 		// Versions: the same path more than once, with different dates.

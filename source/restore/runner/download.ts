@@ -157,7 +157,7 @@ export class Downloader {
 	 * the name is free.
 	 */
 	async checkExisting(position: number): Promise<boolean> {
-		const {plan, journal} = this.context;
+		const {plan} = this.context;
 		const root = await this.rootDir();
 		const outfile = join(root, plan.paths[position]);
 		let info;
