@@ -5,15 +5,8 @@ import {NavigationContext, ServicesContext, type AppServices, type Navigation} f
 import {KeyRegistry, KeyRegistryContext, useKeyRegistryInput, useKeys} from './hooks/use-keys.js';
 import {SizeContext, useTerminalSize, type Size} from './hooks/use-terminal-size.js';
 import {commandFor} from './keymap.js';
-import {scopesOf, type Route} from './routes.js';
-import {Download} from './screens/Download.js';
-import {DownloadSetup} from './screens/DownloadSetup.js';
-import {Help} from './screens/Help.js';
-import {Inventory, inventoryTitle} from './screens/Inventory.js';
-import {Jobs} from './screens/Jobs.js';
-import {NewJob} from './screens/NewJob.js';
-import {Retrieve} from './screens/Retrieve.js';
-import {Vaults} from './screens/Vaults.js';
+import type {Route} from './routes.js';
+import {screenOf} from './screens/registry.js';
 import {inert} from '../inert.js';
 
 export type AppProps = {
@@ -25,31 +18,9 @@ export type AppProps = {
 	onExit(code: number): void;
 };
 
-function title(route: Route): string {
-	switch (route.screen) {
-		case 'vaults': return 'Vaults';
-		case 'jobs': return `Vault ${route.vaultName} › Jobs`;
-		case 'new-job': return `Vault ${route.vaultName} › New ${route.kind} job`;
-		case 'download-setup': return `Vault ${route.vaultName} › Job ${route.jobId.slice(0, 8)}… › Setup`;
-		case 'download': return `Vault ${route.vaultName} › Job ${route.jobId.slice(0, 8)}… › Download`;
-		case 'inventory': return inventoryTitle(route.spec);
-		case 'retrieve': return `Vault ${route.vaultName} › Retrieve ${route.archives.length} archive${route.archives.length === 1 ? '' : 's'}`;
-		case 'help': return 'Help';
-	}
-}
-
 function Screen({route, width, height, active}: {route: Route; width: number; height: number; active: boolean}) {
-	const props = {width, height, active};
-	switch (route.screen) {
-		case 'vaults': return <Vaults {...props} />;
-		case 'jobs': return <Jobs {...props} vaultName={route.vaultName} notice={route.notice} />;
-		case 'new-job': return <NewJob {...props} vaultName={route.vaultName} kind={route.kind} onStarted={route.onStarted} />;
-		case 'download-setup': return <DownloadSetup {...props} vaultName={route.vaultName} jobId={route.jobId} job={route.job} />;
-		case 'download': return <Download {...props} route={route} />;
-		case 'inventory': return <Inventory {...props} spec={route.spec} />;
-		case 'retrieve': return <Retrieve {...props} vaultName={route.vaultName} archives={route.archives} onStarted={route.onStarted} />;
-		case 'help': return <Help {...props} scopes={route.scopes} />;
-	}
+	const Component = screenOf(route).component;
+	return <Component route={route} width={width} height={height} active={active} />;
 }
 
 /** Every screen of the stack stays mounted (a list keeps its rows and cursor); only the top one is shown and takes keys. */
@@ -106,7 +77,7 @@ function Frame({initial, onExit}: Omit<AppProps, 'services' | 'size'>) {
 			if (guardRef.current && !guardRef.current()) return;
 			onExit(0);
 		} else if (command === 'help' && current.screen !== 'help') {
-			setStack(s => [...s, {screen: 'help', scopes: scopesOf(current)}]);
+			setStack(s => [...s, {screen: 'help', scopes: screenOf(current).scopes}]);
 		}
 	}, [onExit]));
 
@@ -116,7 +87,7 @@ function Frame({initial, onExit}: Omit<AppProps, 'services' | 'size'>) {
 	return (
 		<NavigationContext.Provider value={navigation}>
 			<Box flexDirection="column" width={width} height={height} overflow="hidden">
-				<Header width={width} title={inert(title(top))} />
+				<Header width={width} title={inert(screenOf(top).title(top))} />
 				<Screens stack={stack} width={width} height={height - 1} />
 			</Box>
 		</NavigationContext.Provider>

@@ -4,72 +4,127 @@
  */
 import type {Key} from 'ink';
 
-export type Scope = 'global' | 'list' | 'vaults' | 'jobs' | 'inventory' | 'details' | 'setup' | 'download';
+export type Scope = 'global' | 'list' | 'vaults' | 'jobs' | 'inventory' | 'details' | 'setup' | 'text' | 'confirm' | 'download' | 'pager';
 
 export type CommandId =
 	| 'help' | 'quit' | 'back'
 	| 'up' | 'down' | 'top' | 'bottom' | 'pageUp' | 'pageDown' | 'open' | 'filter' | 'sortNext' | 'sortReverse' | 'reload'
 	| 'statusFilter' | 'actionFilter' | 'newInventory' | 'newArchive' | 'saveOutput'
 	| 'mark' | 'markAll' | 'unmarkAll' | 'export' | 'retrieve' | 'skipBad'
-	| 'nextField' | 'prevField' | 'start'
+	| 'nextField' | 'prevField' | 'start' | 'choose'
+	| 'accept' | 'deleteChar' | 'clearText'
+	| 'yes' | 'no' | 'other'
 	| 'left' | 'right' | 'pause' | 'cancel';
+
+type Matcher = (input: string, key: Key) => boolean;
 
 type Binding = {
 	id: CommandId;
 	scope: Scope;
+	/** Space-separated keys as the help shows them; they are also what matches (parsed once, below). */
 	keys: string;
 	help: string;
-	match: (input: string, key: Key) => boolean;
 };
 
-const is = (...chars: string[]) => (input: string, key: Key) => !key.ctrl && !key.meta && chars.includes(input);
+const named: Record<string, Matcher> = {
+	Esc: (_i, k) => k.escape,
+	Enter: (_i, k) => k.return,
+	Tab: (_i, k) => k.tab && !k.shift,
+	'S-Tab': (_i, k) => k.tab && k.shift,
+	Backspace: (_i, k) => k.backspace || k.delete,
+	'↑': (_i, k) => k.upArrow,
+	'↓': (_i, k) => k.downArrow,
+	'←': (_i, k) => k.leftArrow,
+	'→': (_i, k) => k.rightArrow,
+	Home: (_i, k) => k.home,
+	End: (_i, k) => k.end,
+	PgUp: (_i, k) => k.pageUp,
+	PgDn: (_i, k) => k.pageDown,
+	space: (i, k) => !k.ctrl && !k.meta && i === ' ',
+};
 
-export const keymap: readonly Binding[] = [
-	{id: 'help', scope: 'global', keys: '?', help: 'this help', match: is('?')},
-	{id: 'quit', scope: 'global', keys: 'q', help: 'quit (asks first while a download runs)', match: is('q')},
-	{id: 'back', scope: 'global', keys: 'Esc', help: 'back out (never cancels a download without asking)', match: (_i, k) => k.escape},
+/** One key as written in the map: a name above, ^x (Ctrl-x), or one character typed as is. */
+export function parseKey(token: string): Matcher {
+	const byName = named[token];
+	if (byName) return byName;
+	if (/^\^[a-z]$/.test(token)) return (i, k) => k.ctrl && i === token[1];
+	if ([...token].length === 1) return (i, k) => !k.ctrl && !k.meta && !k.escape && i === token;
+	throw new Error(`keymap: cannot read the key '${token}'`);
+}
 
-	{id: 'up', scope: 'list', keys: 'k ↑', help: 'move up', match: (i, k) => k.upArrow || is('k')(i, k)},
-	{id: 'down', scope: 'list', keys: 'j ↓', help: 'move down', match: (i, k) => k.downArrow || is('j')(i, k)},
-	{id: 'top', scope: 'list', keys: 'g Home', help: 'first row', match: (i, k) => k.home || is('g')(i, k)},
-	{id: 'bottom', scope: 'list', keys: 'G End', help: 'last row', match: (i, k) => k.end || is('G')(i, k)},
-	{id: 'pageUp', scope: 'list', keys: 'PgUp ^u', help: 'page up', match: (i, k) => k.pageUp || (k.ctrl && i === 'u')},
-	{id: 'pageDown', scope: 'list', keys: 'PgDn ^d', help: 'page down', match: (i, k) => k.pageDown || (k.ctrl && i === 'd')},
-	{id: 'open', scope: 'list', keys: 'Enter l', help: 'open', match: (i, k) => k.return || k.rightArrow || is('l')(i, k)},
-	{id: 'filter', scope: 'list', keys: '/', help: 'filter rows by text (Esc clears)', match: is('/')},
-	{id: 'sortNext', scope: 'list', keys: 's >', help: 'sort by the next column', match: is('s', '>')},
-	{id: 'sortReverse', scope: 'list', keys: 'S <', help: 'reverse the sort', match: is('S', '<')},
-	{id: 'reload', scope: 'list', keys: 'r', help: 'reload', match: is('r')},
+/** All the keys of one binding: any of them matches. */
+export function parseKeys(keys: string): Matcher {
+	const matchers = keys.split(' ').filter(Boolean).map(token => parseKey(token));
+	return (input, key) => matchers.some(match => match(input, key));
+}
 
-	{id: 'statusFilter', scope: 'jobs', keys: 'f', help: 'filter by status: all, in progress, succeeded, failed', match: is('f')},
-	{id: 'actionFilter', scope: 'jobs', keys: 't', help: 'filter by type: all, archive, inventory', match: is('t')},
-	{id: 'newInventory', scope: 'jobs', keys: 'i', help: 'start an inventory retrieval (billed)', match: is('i')},
-	{id: 'newArchive', scope: 'jobs', keys: 'a', help: 'start an archive retrieval by archive id (billed)', match: is('a')},
-	{id: 'saveOutput', scope: 'jobs', keys: 'w', help: 'save a succeeded job\'s output to a file (Enter browses an inventory)', match: is('w')},
+const bindings: readonly Binding[] = [
+	{id: 'help', scope: 'global', keys: '?', help: 'this help'},
+	{id: 'quit', scope: 'global', keys: 'q', help: 'quit (asks first while a download runs)'},
+	{id: 'back', scope: 'global', keys: 'Esc', help: 'back out (never cancels a download without asking)'},
 
-	{id: 'mark', scope: 'inventory', keys: 'space', help: 'mark / unmark the archive and move down', match: is(' ')},
-	{id: 'markAll', scope: 'inventory', keys: '*', help: 'mark every archive the filter shows (again: unmark them)', match: is('*')},
-	{id: 'unmarkAll', scope: 'inventory', keys: 'u', help: 'clear all marks', match: is('u')},
-	{id: 'export', scope: 'inventory', keys: 'e', help: 'export marked (else filtered) archives to CSV or JSON', match: is('e')},
-	{id: 'retrieve', scope: 'inventory', keys: 'a', help: 'start archive retrievals of the marked archives (billed; asks first)', match: is('a')},
-	{id: 'skipBad', scope: 'inventory', keys: 'b', help: 'when a malformed record stopped the load: load again, skipping (and counting) such records', match: is('b')},
+	{id: 'up', scope: 'list', keys: 'k ↑', help: 'move up'},
+	{id: 'down', scope: 'list', keys: 'j ↓', help: 'move down'},
+	{id: 'top', scope: 'list', keys: 'g Home', help: 'first row'},
+	{id: 'bottom', scope: 'list', keys: 'G End', help: 'last row'},
+	{id: 'pageUp', scope: 'list', keys: 'PgUp ^u', help: 'page up'},
+	{id: 'pageDown', scope: 'list', keys: 'PgDn ^d', help: 'page down'},
+	{id: 'open', scope: 'list', keys: 'Enter l →', help: 'open'},
+	{id: 'filter', scope: 'list', keys: '/', help: 'filter rows by text (Esc clears)'},
+	{id: 'sortNext', scope: 'list', keys: 's >', help: 'sort by the next column'},
+	{id: 'sortReverse', scope: 'list', keys: 'S <', help: 'reverse the sort'},
+	{id: 'reload', scope: 'list', keys: 'r', help: 'reload'},
 
-	{id: 'back', scope: 'details', keys: 'Esc Enter h', help: 'back to the table', match: (i, k) => k.escape || k.return || k.leftArrow || is('h')(i, k)},
-	{id: 'down', scope: 'details', keys: 'j ↓', help: 'next archive', match: (i, k) => k.downArrow || is('j')(i, k)},
-	{id: 'up', scope: 'details', keys: 'k ↑', help: 'previous archive', match: (i, k) => k.upArrow || is('k')(i, k)},
-	{id: 'mark', scope: 'details', keys: 'space', help: 'mark / unmark this archive', match: is(' ')},
+	{id: 'statusFilter', scope: 'jobs', keys: 'f', help: 'filter by status: all, in progress, succeeded, failed'},
+	{id: 'actionFilter', scope: 'jobs', keys: 't', help: 'filter by type: all, archive, inventory'},
+	{id: 'newInventory', scope: 'jobs', keys: 'i', help: 'start an inventory retrieval (billed)'},
+	{id: 'newArchive', scope: 'jobs', keys: 'a', help: 'start an archive retrieval by archive id (billed)'},
+	{id: 'saveOutput', scope: 'jobs', keys: 'w', help: 'save a succeeded job\'s output to a file (Enter browses an inventory)'},
 
-	{id: 'nextField', scope: 'setup', keys: 'Tab ↓', help: 'next field', match: (_i, k) => (k.tab && !k.shift) || k.downArrow},
-	{id: 'prevField', scope: 'setup', keys: 'S-Tab ↑', help: 'previous field', match: (_i, k) => (k.tab && k.shift) || k.upArrow},
-	{id: 'start', scope: 'setup', keys: 'Enter', help: 'start the download with what is shown', match: (_i, k) => k.return},
+	{id: 'mark', scope: 'inventory', keys: 'space', help: 'mark / unmark the archive and move down'},
+	{id: 'markAll', scope: 'inventory', keys: '*', help: 'mark every archive the filter shows (again: unmark them)'},
+	{id: 'unmarkAll', scope: 'inventory', keys: 'u', help: 'clear all marks'},
+	{id: 'export', scope: 'inventory', keys: 'e', help: 'export marked (else filtered) archives to CSV or JSON'},
+	{id: 'retrieve', scope: 'inventory', keys: 'a', help: 'start archive retrievals of the marked archives (billed; asks first)'},
+	{id: 'skipBad', scope: 'inventory', keys: 'b', help: 'when a malformed record stopped the load: load again, skipping (and counting) such records'},
 
-	{id: 'left', scope: 'download', keys: 'h ←', help: 'cursor left on the grid', match: (i, k) => k.leftArrow || is('h')(i, k)},
-	{id: 'right', scope: 'download', keys: 'l →', help: 'cursor right on the grid', match: (i, k) => k.rightArrow || is('l')(i, k)},
-	{id: 'up', scope: 'download', keys: 'k ↑', help: 'cursor up a grid row', match: (i, k) => k.upArrow || is('k')(i, k)},
-	{id: 'down', scope: 'download', keys: 'j ↓', help: 'cursor down a grid row', match: (i, k) => k.downArrow || is('j')(i, k)},
-	{id: 'pause', scope: 'download', keys: 'p space', help: 'pause / resume', match: is('p', ' ')},
-	{id: 'cancel', scope: 'download', keys: 'c', help: 'cancel, keeping a resumable partial file (asks first)', match: is('c')},
+	{id: 'back', scope: 'details', keys: 'Esc Enter h ←', help: 'back to the table'},
+	{id: 'down', scope: 'details', keys: 'j ↓', help: 'next archive'},
+	{id: 'up', scope: 'details', keys: 'k ↑', help: 'previous archive'},
+	{id: 'mark', scope: 'details', keys: 'space', help: 'mark / unmark this archive'},
+
+	{id: 'nextField', scope: 'setup', keys: 'Tab ↓', help: 'next field'},
+	{id: 'prevField', scope: 'setup', keys: 'S-Tab ↑', help: 'previous field'},
+	{id: 'start', scope: 'setup', keys: 'Enter', help: 'go ahead with what is shown (a billed step asks first)'},
+	{id: 'choose', scope: 'setup', keys: '← → space', help: 'change a choice (the tier)'},
+	{id: 'back', scope: 'setup', keys: 'Esc', help: 'go back without starting anything'},
+
+	{id: 'accept', scope: 'text', keys: 'Enter', help: 'accept the text'},
+	{id: 'cancel', scope: 'text', keys: 'Esc', help: 'cancel (a filter is cleared)'},
+	{id: 'deleteChar', scope: 'text', keys: 'Backspace', help: 'delete the last character'},
+	{id: 'clearText', scope: 'text', keys: '^u', help: 'clear the field'},
+
+	{id: 'yes', scope: 'confirm', keys: 'y Y', help: 'yes: only y confirms (Enter never does)'},
+	{id: 'no', scope: 'confirm', keys: 'n N Esc', help: 'no'},
+	{id: 'other', scope: 'confirm', keys: 'o', help: 'the third choice, where a question offers one (start over)'},
+
+	{id: 'left', scope: 'download', keys: 'h ←', help: 'cursor left on the grid'},
+	{id: 'right', scope: 'download', keys: 'l →', help: 'cursor right on the grid'},
+	{id: 'up', scope: 'download', keys: 'k ↑', help: 'cursor up a grid row'},
+	{id: 'down', scope: 'download', keys: 'j ↓', help: 'cursor down a grid row'},
+	{id: 'pause', scope: 'download', keys: 'p space', help: 'pause / resume'},
+	{id: 'cancel', scope: 'download', keys: 'c', help: 'cancel, keeping a resumable partial file (asks first)'},
+	{id: 'back', scope: 'download', keys: 'Enter', help: 'when it has finished: back to the jobs'},
+
+	{id: 'back', scope: 'pager', keys: 'Esc Enter q ?', help: 'close'},
+	{id: 'down', scope: 'pager', keys: 'j ↓', help: 'scroll down'},
+	{id: 'up', scope: 'pager', keys: 'k ↑', help: 'scroll up'},
+	{id: 'pageDown', scope: 'pager', keys: 'space PgDn', help: 'page down'},
+	{id: 'pageUp', scope: 'pager', keys: 'PgUp', help: 'page up'},
 ];
+
+/** The key map with each binding's matcher, parsed from its `keys`. */
+export const keymap: ReadonlyArray<Binding & {match: Matcher}> = bindings.map(b => ({...b, match: parseKeys(b.keys)}));
 
 export const scopeTitles: Record<Scope, string> = {
 	global: 'Everywhere',
@@ -78,8 +133,11 @@ export const scopeTitles: Record<Scope, string> = {
 	jobs: 'Jobs',
 	inventory: 'Inventory (r reloads; the filter language: thaw inventory --help)',
 	details: 'Archive details',
-	setup: 'Download setup',
+	setup: 'Forms (download setup, new jobs, retrievals, export)',
+	text: 'Text fields (filters, names)',
+	confirm: 'Questions',
 	download: 'Download',
+	pager: 'Help and results',
 };
 
 /** The command a key press means in these scopes (first match wins, in the order given). */
@@ -90,6 +148,13 @@ export function commandFor(scopes: readonly Scope[], input: string, key: Key): C
 	}
 
 	return undefined;
+}
+
+/** The first key of a command in a scope, as the help writes it (for labels like 'o start over'). */
+export function keyOf(scope: Scope, id: CommandId): string {
+	const binding = keymap.find(b => b.scope === scope && b.id === id);
+	if (!binding) throw new Error(`keymap: no '${id}' in '${scope}'`);
+	return binding.keys.split(' ')[0];
 }
 
 /** A short hint for the status bar: `keys help` for the given commands. */

@@ -30,16 +30,3 @@ export type Route =
 	| {screen: 'inventory'; spec: InventorySpec}
 	| {screen: 'retrieve'; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: () => void}
 	| {screen: 'help'; scopes: Scope[]};
-
-export function scopesOf(route: Route): Scope[] {
-	switch (route.screen) {
-		case 'vaults': return ['list', 'vaults'];
-		case 'jobs': return ['list', 'jobs'];
-		case 'new-job':
-		case 'download-setup': return ['setup'];
-		case 'download': return ['download'];
-		case 'inventory': return ['list', 'inventory', 'details'];
-		case 'retrieve': return ['setup'];
-		case 'help': return [];
-	}
-}

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
+import {commandFor, keyOf} from '../keymap.js';
 import {fit} from '../text.js';
 import {theme, toneColour, type Tone} from '../theme.js';
 
@@ -12,7 +13,7 @@ export type ConfirmProps = {
 	onYes(): void;
 	onNo(): void;
 	/** A third choice (e.g. "start over"), on its own key. */
-	other?: {key: string; label: string; onChoose(): void};
+	other?: {label: string; onChoose(): void};
 	tone?: Tone;
 };
 
@@ -22,13 +23,14 @@ export type ConfirmProps = {
  */
 export function Confirm({width, title, lines, yes, no, onYes, onNo, other, tone = 'warn'}: ConfirmProps) {
 	useKeys((input, key) => {
-		if (input === 'y' || input === 'Y') onYes();
-		else if (input === 'n' || input === 'N' || key.escape) onNo();
-		else if (other && input === other.key) other.onChoose();
+		const command = commandFor(['confirm'], input, key);
+		if (command === 'yes') onYes();
+		else if (command === 'no') onNo();
+		else if (other && command === 'other') other.onChoose();
 	});
 	const inner = Math.max(10, width - 4);
 	const colour = toneColour(tone, theme.accent);
-	const choices = `y ${yes}   ${other ? `${other.key} ${other.label}   ` : ''}n/Esc ${no}`;
+	const choices = `y ${yes}   ${other ? `${keyOf('confirm', 'other')} ${other.label}   ` : ''}n/Esc ${no}`;
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={colour} width={width} paddingX={1}>
 			<Text bold color={colour} wrap="truncate-end">{fit(title, inner)}</Text>

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {useRef} from 'react';
 import {useKeys} from '../hooks/use-keys.js';
+import {commandFor} from '../keymap.js';
 import {fit, textWidth, truncate} from '../text.js';
 
 export type TextInputProps = {
@@ -29,22 +30,23 @@ export function TextInput({label, value, width, active, placeholder, onChange: r
 
 	useKeys((input, key) => {
 		const value = latest.current;
-		if (key.return) {
+		const command = commandFor(['text'], input, key);
+		if (command === 'accept') {
 			onSubmit?.(value);
 			return;
 		}
 
-		if (key.escape) {
+		if (command === 'cancel') {
 			onCancel?.();
 			return;
 		}
 
-		if (key.backspace || key.delete) {
+		if (command === 'deleteChar') {
 			onChange([...value].slice(0, -1).join(''));
 			return;
 		}
 
-		if (key.ctrl && input === 'u') {
+		if (command === 'clearText') {
 			onChange('');
 			return;
 		}

@@ -84,19 +84,15 @@ export function Download({width, height, active, route}: DownloadProps) {
 	const [first, last] = s.chunks.length ? cellChunks(layout, cell, s.chunks.length) : [0, 0];
 
 	useKeys((input, key) => {
-		const command = commandFor(['download'], input, key);
+		const command = commandFor(['download', 'global'], input, key);
 		const move = (delta: number) => {
 			setCursor(c => Math.max(0, Math.min(layout.cells - 1, Math.min(c, layout.cells - 1) + delta)));
 		};
 
-		if (key.escape) {
-			if (isRunning) setAsk('leave');
-			else navigation.pop();
-			return;
-		}
-
-		if (key.return && !isRunning) {
-			navigation.pop();
+		if (command === 'back') {
+			// Esc while it runs asks first; Enter only leaves a finished download.
+			if (!isRunning) navigation.pop();
+			else if (key.escape) setAsk('leave');
 			return;
 		}
 

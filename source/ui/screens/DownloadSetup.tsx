@@ -173,13 +173,15 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 
 	useKeys((input, key) => {
 		if (loadError) {
-			if (key.escape || key.return) navigation.pop();
-			else if (input === 'q') navigation.exit(0);
+			// Nothing to set up: Esc or Enter goes back, q quits (the screen captures keys only while the form shows).
+			const command = commandFor(['setup', 'global'], input, key);
+			if (command === 'back' || command === 'start') navigation.pop();
+			else if (command === 'quit') navigation.exit(0);
 			return;
 		}
 
 		const command = commandFor(['setup'], input, key);
-		if (key.escape) navigation.pop();
+		if (command === 'back') navigation.pop();
 		else if (command === 'nextField') setFocus(f => (f + 1) % fieldOrder.length);
 		else if (command === 'prevField') setFocus(f => (f + fieldOrder.length - 1) % fieldOrder.length);
 		else if (command === 'start') submit();
@@ -211,7 +213,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 		<Box flexDirection="column" width={width} height={height}>
 			{body}
 			{question?.kind === 'resume'
-				? <Confirm width={width} tone="normal" title="A partial download of this job is here." lines={[`${question.verified} of ${question.total} chunks (${formatBytes(question.bytes)}) are already verified.`]} yes="resume it" other={{key: 'o', label: 'start over', onChoose: () => answer('overwrite', {resume: 'never', overwrite: plan.overwrite})}} no="go back" onYes={() => answer('overwrite', {resume: 'auto', overwrite: plan.overwrite})} onNo={() => setQuestion(undefined)} />
+				? <Confirm width={width} tone="normal" title="A partial download of this job is here." lines={[`${question.verified} of ${question.total} chunks (${formatBytes(question.bytes)}) are already verified.`]} yes="resume it" other={{label: 'start over', onChoose: () => answer('overwrite', {resume: 'never', overwrite: plan.overwrite})}} no="go back" onYes={() => answer('overwrite', {resume: 'auto', overwrite: plan.overwrite})} onNo={() => setQuestion(undefined)} />
 				: undefined}
 			{question?.kind === 'other-partial'
 				? <Confirm width={width} title="Another download's partial file is at this path." lines={[`${question.detail}. Starting over deletes it.`]} yes="start over" no="go back" onYes={() => answer('overwrite', {resume: 'never', overwrite: plan.overwrite})} onNo={() => setQuestion(undefined)} />

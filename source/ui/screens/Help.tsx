@@ -4,7 +4,7 @@ import {Line} from '../components/Line.js';
 import {StatusBar} from '../components/StatusBar.js';
 import {useNavigation} from '../context.js';
 import {useKeys} from '../hooks/use-keys.js';
-import {keymap, scopeTitles, type Scope} from '../keymap.js';
+import {commandFor, keymap, scopeTitles, type Scope} from '../keymap.js';
 import {fit} from '../text.js';
 
 export type HelpProps = {width: number; height: number; active: boolean; scopes: Scope[]};
@@ -29,11 +29,12 @@ export function Help({width, height, active, scopes}: HelpProps) {
 	const room = Math.max(1, height - 1);
 	const maxOffset = Math.max(0, lines.length - room);
 	useKeys((input, key) => {
-		if (key.escape || input === '?' || input === 'q' || key.return) navigation.pop();
-		else if (key.downArrow || input === 'j') setOffset(o => Math.min(maxOffset, o + 1));
-		else if (key.upArrow || input === 'k') setOffset(o => Math.max(0, o - 1));
-		else if (key.pageDown || input === ' ') setOffset(o => Math.min(maxOffset, o + room));
-		else if (key.pageUp) setOffset(o => Math.max(0, o - room));
+		const command = commandFor(['pager'], input, key);
+		if (command === 'back') navigation.pop();
+		else if (command === 'down') setOffset(o => Math.min(maxOffset, o + 1));
+		else if (command === 'up') setOffset(o => Math.max(0, o - 1));
+		else if (command === 'pageDown') setOffset(o => Math.min(maxOffset, o + room));
+		else if (command === 'pageUp') setOffset(o => Math.max(0, o - room));
 	}, active);
 	return (
 		<Box flexDirection="column" width={width} height={height}>

@@ -9,6 +9,7 @@ import {TextInput} from '../components/TextInput.js';
 import {useNavigation, useServices} from '../context.js';
 import {errorLine} from '../error-line.js';
 import {useKeys} from '../hooks/use-keys.js';
+import {commandFor} from '../keymap.js';
 import {fit} from '../text.js';
 
 const MiB = 1024 * 1024;
@@ -80,15 +81,16 @@ export function NewJob({width, height, active, vaultName, kind, onStarted}: NewJ
 	};
 
 	useKeys((input, key) => {
-		if (key.escape) {
+		const command = commandFor(['setup'], input, key);
+		if (command === 'back') {
 			navigation.pop();
 			return;
 		}
 
-		if ((key.tab && !key.shift) || key.downArrow) setFocus(f => (f + 1) % fields.length);
-		else if ((key.tab && key.shift) || key.upArrow) setFocus(f => (f + fields.length - 1) % fields.length);
-		else if (key.return) submit();
-		else if (field.choices && (key.leftArrow || key.rightArrow || input === ' ')) {
+		if (command === 'nextField') setFocus(f => (f + 1) % fields.length);
+		else if (command === 'prevField') setFocus(f => (f + fields.length - 1) % fields.length);
+		else if (command === 'start') submit();
+		else if (field.choices && command === 'choose') {
 			const choices = field.choices;
 			const step = key.leftArrow ? choices.length - 1 : 1;
 			setValues(v => ({...v, [field.name]: choices[(choices.indexOf(v[field.name]) + step) % choices.length]}));

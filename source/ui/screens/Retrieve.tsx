@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {useEffect, useRef, useState} from 'react';
-import {initiateJob} from '../../glacier/api.js';
+import {initiateMany} from '../../glacier/initiate-many.js';
 import {inert} from '../../inert.js';
 import {Confirm} from '../components/Confirm.js';
 import {Line} from '../components/Line.js';
@@ -10,6 +10,7 @@ import {useNavigation, useServices} from '../context.js';
 import {errorLine} from '../error-line.js';
 import {formatBytes, formatCount} from '../format.js';
 import {useKeys} from '../hooks/use-keys.js';
+import {commandFor} from '../keymap.js';
 import type {ArchiveToRetrieve} from '../routes.js';
 import {fit} from '../text.js';
 
@@ -44,7 +45,7 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 	const [error, setError] = useState<string>();
 	const [results, setResults] = useState<Result[]>([]);
 	const [offset, setOffset] = useState(0);
-	const stopRef = useRef(false);
+	const stopRef = useRef<AbortController | undefined>(undefined);
 	const total = archives.reduce((sum, a) => sum + a.size, 0);
 
 	useEffect(() => {
@@ -55,29 +56,23 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 	}, [active, navigation]);
 
 	useEffect(() => () => {
-		stopRef.current = true;
+		stopRef.current?.abort();
 	}, []);
 
 	const start = () => {
 		setPhase('running');
-		stopRef.current = false;
+		const controller = new AbortController();
+		stopRef.current = controller;
+		const jobs = archives.map(archive => ({type: 'archive-retrieval' as const, archiveId: archive.archiveId, tier, description: description || undefined}));
 		const done: Result[] = [];
-		let next = 0;
-		const worker = async () => {
-			while (!stopRef.current && next < archives.length) {
-				const archive = archives[next++];
-				try {
-					const jobId = await initiateJob(connection, vaultName, {type: 'archive-retrieval', archiveId: archive.archiveId, tier, description: description || undefined});
-					done.push({archive, jobId});
-				} catch (error_) {
-					done.push({archive, error: errorLine(error_)});
-				}
-
+		initiateMany(connection, vaultName, jobs, {
+			concurrency: parallel,
+			signal: controller.signal,
+			onProgress(result) {
+				done.push({archive: archives[result.index], jobId: result.jobId, error: result.error === undefined ? undefined : errorLine(result.error)});
 				setResults([...done]);
-			}
-		};
-
-		Promise.all(Array.from({length: Math.min(parallel, archives.length)}, worker)).finally(() => {
+			},
+		}).finally(() => {
 			setPhase('done');
 			if (done.some(r => r.jobId)) onStarted?.();
 		});
@@ -85,25 +80,26 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 
 	useKeys((input, key) => {
 		if (phase === 'running') {
-			if (key.escape) stopRef.current = true;
+			if (commandFor(['global'], input, key) === 'back') stopRef.current?.abort();
 			return;
 		}
 
 		if (phase === 'done') {
-			if (key.escape || key.return || input === 'q') navigation.pop();
-			else if (key.downArrow || input === 'j') setOffset(o => o + 1);
-			else if (key.upArrow || input === 'k') setOffset(o => Math.max(0, o - 1));
+			const command = commandFor(['pager'], input, key);
+			if (command === 'back') navigation.pop();
+			else if (command === 'down') setOffset(o => o + 1);
+			else if (command === 'up') setOffset(o => Math.max(0, o - 1));
 			return;
 		}
 
-		if (key.escape) navigation.pop();
-		else if ((key.tab && !key.shift) || key.downArrow) setFocus(f => (f + 1) % 2);
-		else if ((key.tab && key.shift) || key.upArrow) setFocus(f => (f + 1) % 2);
-		else if (key.return) {
+		const command = commandFor(['setup'], input, key);
+		if (command === 'back') navigation.pop();
+		else if (command === 'nextField' || command === 'prevField') setFocus(f => (f + 1) % 2);
+		else if (command === 'start') {
 			const problem = checkJobDescription(description);
 			setError(problem);
 			if (!problem) setPhase('confirm');
-		} else if (focus === 0 && (key.leftArrow || key.rightArrow || input === ' ')) {
+		} else if (focus === 0 && command === 'choose') {
 			const step = key.leftArrow ? tiers.length - 1 : 1;
 			setTier(t => tiers[(tiers.indexOf(t) + step) % tiers.length]);
 		}

@@ -1,0 +1,55 @@
+/** The jobs screen's lines as pure functions of what it shows (unit-tested without Ink). */
+import type {Job} from '../../../glacier/api.js';
+import {inert} from '../../../inert.js';
+import {formatCount, formatDate, formatDuration} from '../../format.js';
+import {actionLabel, expiryOf, isInventory, statusLabel} from '../../job-info.js';
+import type {Tone} from '../../theme.js';
+
+export const statusFilters = [undefined, 'InProgress', 'Succeeded', 'Failed'] as const;
+export const actionFilters = [undefined, 'ArchiveRetrieval', 'InventoryRetrieval'] as const;
+
+/** One line explaining the job under the cursor, and what Enter will do with it. */
+export function explainJob(job: Job, now: number): {text: string; tone: Tone} {
+	const expiry = expiryOf(job, now);
+	if (job.StatusCode === 'InProgress') return {text: `In progress since ${formatDate(job.CreationDate)} UTC (${inert(job.Tier ?? 'Standard')} tier); this list refreshes on its own.`, tone: 'normal'};
+	if (job.StatusCode === 'Failed') return {text: `Failed: ${inert(job.StatusMessage ?? 'no reason given').replace(/\.+$/, '')}. Start a new retrieval (${isInventory(job) ? 'i' : 'a'}).`, tone: 'error'};
+	if (expiry.kind === 'expired') {
+		return {text: `Expired ${formatDuration(expiry.agoMs / 1000)} ago: Glacier keeps job output 24 hours after the job completes. A new retrieval is needed (${isInventory(job) ? 'i' : 'a'}).`, tone: 'error'};
+	}
+
+	const left = expiry.kind === 'left' ? `${formatDuration(expiry.ms / 1000)} left to download` : 'expiry unknown';
+	const what = isInventory(job) ? 'Enter browses the inventory, w saves it to a file' : 'Enter downloads it';
+	return {text: `Ready, ${left}${expiry.kind === 'left' && expiry.soon ? ' (less than 2 hours!)' : ''}. ${what}.`, tone: expiry.kind === 'left' && expiry.soon ? 'warn' : 'normal'};
+}
+
+export type JobsView = {vaultName: string; shown: number; total: number; statusFilter: number; actionFilter: number; text: string; loading: boolean; pages: number; running: boolean; error?: string};
+
+/** The filters in force, in words ('' when none). */
+export function filtersText(v: Pick<JobsView, 'statusFilter' | 'actionFilter' | 'text'>): string {
+	return [
+		statusFilters[v.statusFilter] ? `status ${statusLabel({JobId: '', StatusCode: statusFilters[v.statusFilter]})}` : '',
+		actionFilters[v.actionFilter] ? `type ${actionLabel({JobId: '', Action: actionFilters[v.actionFilter]})}` : '',
+		v.text ? `text '${inert(v.text)}'` : '',
+	].filter(Boolean).join(', ');
+}
+
+/** The line under the table: how many jobs, which filters, loading or refreshing, or what went wrong. */
+export function jobsInfoLine(v: JobsView): string {
+	if (v.error) return `Could not list jobs: ${v.error}`;
+	const filters = filtersText(v);
+	const count = `${formatCount(v.shown)}${filters ? ` of ${formatCount(v.total)}` : ''} job${v.total === 1 ? '' : 's'} in ${inert(v.vaultName)}`;
+	return `${count}${v.loading ? `, loading page ${v.pages + 1}…` : ''}${filters ? ` (${filters})` : ''}${v.running ? ' · refreshing while jobs run' : ''}`;
+}
+
+/** The job under the cursor in one line: its type, id, archive and range. */
+export function jobDetailLine(job: Job | undefined): string {
+	if (!job) return '';
+	return `${actionLabel(job)} job ${inert(job.JobId)}${job.ArchiveId ? ` · archive ${inert(job.ArchiveId)}` : ''}${job.RetrievalByteRange ? ` · bytes ${inert(job.RetrievalByteRange)}` : ''}`;
+}
+
+/** What the empty table says. */
+export function jobsEmptyText(v: JobsView): string {
+	if (v.loading) return 'Loading jobs…';
+	if (v.error) return '';
+	return filtersText(v) ? 'No job matches the filters.' : 'No jobs in this vault: start one with i (inventory) or a (archive).';
+}
