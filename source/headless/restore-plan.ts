@@ -12,7 +12,7 @@ import {makePlan, type MadePlan} from '../restore/plan/make.js';
 import type {Decision} from '../restore/plan/build.js';
 import {coveredRegions, formatUsd, isTier, pricingUrl, readPrices, tiers, GiB} from '../restore/prices.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, parse} from './args.js';
-import {formatBytes} from './progress.js';
+import {formatBytes} from '../format.js';
 
 export const planUsage = `Usage: thaw restore plan PLAN --vault-name V (--inventory FILE | --inventory-job-id J) [options]
 

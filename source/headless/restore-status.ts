@@ -12,7 +12,8 @@ import {readPlanStatus, type PlanStatus} from '../restore/status.js';
 import {archiveStates} from '../restore/state.js';
 import {formatUsd} from '../restore/prices.js';
 import {parse, seconds} from './args.js';
-import {formatBytes, formatDuration} from './progress.js';
+import {formatBytes} from '../format.js';
+import {formatDuration} from './progress.js';
 
 export const statusUsage = `Usage: thaw restore status PLAN [--output table|json] [--watch [--interval S]]
 
