@@ -87,7 +87,7 @@ describe('thaw restore status', () => {
 		const result = await thaw('restore', 'status', planDir);
 		expect(result.code).toBe(0);
 		expect(result.stdout).toMatch(/verified 1 of 8 archives/);
-		expect(result.stdout).toMatch(/^ {2}downloading +1 +2\.0 GiB$/m);
+		expect(result.stdout).toMatch(/^ {2}downloading +1 +2\.00 GiB$/m);
 		expect(result.stdout).toMatch(/#5 files\/f5\.bin FAILED: tree hash mismatch \\x1b\[31mred\\x1b\[0m twice/);
 		expect(result.stdout).not.toContain('\u001B');
 		expect(result.stdout).toMatch(/re-initiated {2}1 retrievals/);
