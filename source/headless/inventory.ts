@@ -7,7 +7,6 @@
  * from GetJobOutput. (In a terminal with no --output, source/cli/inventory.ts
  * opens the browser instead: this module never loads Ink.)
  */
-import {once} from 'node:events';
 import process from 'node:process';
 import {ExitCode, ThawError, UsageError} from '../errors.js';
 import {inert, inertJson} from '../inert.js';
@@ -97,7 +96,18 @@ class Writer {
 		const text = this.pending.join('');
 		this.pending = [];
 		this.size = 0;
-		if (!this.stream.write(text)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+		if (this.stream.write(text)) return;
+		// Wait for drain or an error, then drop both listeners: once() per flush
+		// would leave one 'error' listener behind each time (MaxListenersExceededWarning).
+		await new Promise<void>(resolve => {
+			const done = (): void => {
+				this.stream.off('drain', done);
+				this.stream.off('error', done);
+				resolve();
+			};
+			this.stream.on('drain', done);
+			this.stream.on('error', done);
+		});
 	}
 }
 
