@@ -4,12 +4,12 @@
  */
 import {spawn} from 'node:child_process';
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {startEmulator, type Emulator} from '../../source/emulator/index.js';
-import {journalPath, partPath} from '../../source/engine/download/index.js';
+import {journalPath, lockPath, partPath} from '../../source/engine/download/index.js';
 import {EngineStore} from '../../source/engine/download-store.js';
 import {readJournal} from '../../source/engine/journal.js';
 import {progressLine, startProgress} from '../../source/headless/progress.js';
@@ -218,6 +218,62 @@ describe('thaw get-job-output', () => {
 		await readFile(partPath(file));
 		await readFile(journalPath(file));
 	});
+});
+
+describe('one writer per OUTFILE (issue 8 §2)', () => {
+	it('a second process on the same OUTFILE exits 6 with one line naming the first; the first still verifies', async () => {
+		// The first is slowed (256 KiB/s per response: ~4 s) so the second starts while it runs.
+		emulator.faults.add({kind: 'bandwidth', jobId, bytesPerSecond: 256 * 1024, times: Infinity});
+		const file = out();
+		let firstPid = 0;
+		let second: Promise<Run> | undefined;
+		const first = await thaw([...base(), '--quiet', file], {
+			onSpawn(child) {
+				firstPid = child.pid!;
+				const timer = setInterval(async () => {
+					if (second || !await readFile(lockPath(file)).then(() => true, () => false)) return;
+					clearInterval(timer);
+					second = thaw([...base(), '--quiet', file]);
+				}, 20);
+			},
+		});
+		expect(second).toBeDefined();
+		const other = await second!;
+		expect(other.code).toBe(6);
+		expect(other.stdout).toBe('');
+		expect(other.stderr).toMatch(new RegExp(`^thaw: ${file.replaceAll('.', '\\.')} is being downloaded by thaw pid ${firstPid} on host ${hostname().replaceAll('.', '\\.')} since \\d\\d:\\d\\d; wait for it or stop it\n$`));
+		expect(first.code, first.stderr).toBe(0);
+		expect(JSON.parse(first.stdout)).toMatchObject({verified: true, retries: 0});
+		expect((await readFile(file)).equals(emulator.archiveBytes('photos', archiveId, 0, size - 1))).toBe(true);
+		// Released at the end: a third run finds only the finished file.
+		await expect(readFile(lockPath(file))).rejects.toThrow();
+		const third = await thaw([...base(), '--quiet', file]);
+		expect(third.code).toBe(6);
+		expect(third.stderr).toContain('already exists');
+	}, 60_000);
+
+	it('a lock left by a killed run (kill -9) is taken over by the next run, which resumes', async () => {
+		emulator.faults.add({kind: 'bandwidth', jobId, bytesPerSecond: MiB, times: Infinity});
+		const file = out();
+		const killed = await thaw([...base(), '--quiet', '--chunk-size', '1', file], {
+			onSpawn(child) {
+				const timer = setInterval(async () => {
+					const journal = await readJournal(journalPath(file)).catch(() => null);
+					if (journal && journal.chunks.size > 0) {
+						clearInterval(timer);
+						child.kill('SIGKILL');
+					}
+				}, 20);
+			},
+		});
+		expect(killed.signal).toBe('SIGKILL');
+		await readFile(lockPath(file));
+		emulator.faults.clear();
+		const again = await thaw([...base(), '--quiet', '--chunk-size', '1', file]);
+		expect(again.code, again.stderr).toBe(0);
+		expect(JSON.parse(again.stdout).resumedChunks).toBeGreaterThan(0);
+		await expect(readFile(lockPath(file))).rejects.toThrow();
+	}, 60_000);
 });
 
 describe('progress on stderr', () => {

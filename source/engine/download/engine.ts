@@ -31,7 +31,8 @@ import {combineTreeHashes, LEAF_SIZE} from '../tree-hash.js';
 import {attemptChunk, journalMeta, reportedHeaders, type AttemptContext, type ResponseHeaders} from './attempt.js';
 import {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
 import {LOCAL_SLOT} from './chunk-sink.js';
-import {checkJournalMatches, checkOutfile, exists, journalHeaderFor, localError, partPath, PartFile, readJournalOf} from './part-file.js';
+import {acquireLock, type Lock} from '../lock.js';
+import {checkJournalMatches, checkOutfile, exists, journalHeaderFor, localError, lockPath, lockWhat, partPath, PartFile, readJournalOf} from './part-file.js';
 import {DownloadPool} from './pool.js';
 import {ChunkFailure, decideRetry} from './retry-policy.js';
 import {judge} from './verdict.js';
@@ -71,6 +72,7 @@ class DownloadEngine {
 	private plan!: DownloadPlan;
 	private job!: Job;
 	private files: PartFile | undefined;
+	private lock: Lock | undefined;
 	private context!: AttemptContext;
 	private readonly queue: number[] = [];
 	private readonly inFlight = new Map<number, InFlight>();
@@ -163,6 +165,9 @@ class DownloadEngine {
 		this.job = options.job ?? await describeJob(connection, vaultName, jobId);
 		checkJobReady(this.job, vaultName);
 		const info = describeOutput(this.job);
+		this.checkStopped();
+		// One writer per file: before anything beside it is read or written.
+		if (options.lock !== false) this.lock = await acquireLock(lockPath(outfile), {what: lockWhat(outfile)});
 		this.checkStopped();
 
 		await checkOutfile(outfile, options.overwrite);
@@ -399,8 +404,11 @@ class DownloadEngine {
 		}
 	}
 
-	/** A private pool's hashing threads and slots go; a shared pool stays for the others. */
+	/** The lock goes; a private pool's hashing threads and slots go; a shared pool stays for the others. */
 	private async release(): Promise<void> {
+		const {lock} = this;
+		this.lock = undefined;
+		await lock?.release();
 		this.pool.forget(this.pump);
 		if (this.ownPool) await this.pool.close();
 	}

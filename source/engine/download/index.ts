@@ -13,10 +13,12 @@
  *     await pool.close();
  */
 import type {Job} from '../../glacier/api.js';
+import {lockHolder} from '../lock.js';
+import {lockPath} from './part-file.js';
 
 export {defaultHashThreads, startDownload, type Download, type DownloadOptions, type DownloadResult} from './engine.js';
 export {createDownloadPool, DownloadPool, type DownloadPoolOptions} from './pool.js';
-export {inspectPartial, journalPath, localError, partPath, type PartialInfo} from './part-file.js';
+export {inspectPartial, journalPath, localError, lockPath, partPath, type PartialInfo} from './part-file.js';
 export type {ResponseHeaders} from './attempt.js';
 
 export type JobFacts = {
@@ -52,4 +54,9 @@ export function jobFromFacts(facts: JobFacts): Job {
 		...(facts.archiveTreeHash ? {ArchiveSHA256TreeHash: facts.archiveTreeHash} : {}),
 		...(facts.retrievalByteRange ? {RetrievalByteRange: facts.retrievalByteRange} : {}),
 	};
+}
+
+/** The one line naming the process downloading to `outfile` now (as a second download would fail with), or undefined. */
+export async function downloadInProgress(outfile: string): Promise<string | undefined> {
+	return (await lockHolder(lockPath(outfile)))?.message;
 }

@@ -36,6 +36,13 @@ export type DownloadOptions = {
 	/** Replace an existing final file (else ThawError exit 6). */
 	overwrite?: boolean;
 	/**
+	 * Hold `${outfile}.part.lock` (engine/lock.ts) for the download's life,
+	 * so a second process (or a second download here) on the same file exits
+	 * 6 naming the first (default true). false only when the caller holds a
+	 * lock that covers this file (a restore shard's).
+	 */
+	lock?: boolean;
+	/**
 	 * The job as DescribeJob describes it, when the caller already knows it
 	 * (then no DescribeJob is sent). A restore runner that listed its jobs can
 	 * pass just {JobId, Action, StatusCode: 'Succeeded', ArchiveSizeInBytes,

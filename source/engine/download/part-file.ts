@@ -20,6 +20,16 @@ export function journalPath(outfile: string): string {
 	return `${outfile}.part.journal`;
 }
 
+/** The lock a download holds for its life, beside the .part. */
+export function lockPath(outfile: string): string {
+	return `${outfile}.part.lock`;
+}
+
+/** What the lock says while a download runs ("x.tar is being downloaded"). */
+export function lockWhat(outfile: string): string {
+	return `${outfile} is being downloaded`;
+}
+
 export type PartialInfo = {vaultName: string; jobId: string; total: number; chunkSize: number; verifiedChunks: number; totalChunks: number; verifiedBytes: number};
 
 /** What a journal says about a partial download, for "resume?" prompts; null when there is none. */

@@ -120,7 +120,10 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 	const proceed = async (step: 'partial' | 'overwrite' | 'start', choice: {resume: 'auto' | 'never'; overwrite: boolean}) => {
 		setPlan(choice);
 		if (step === 'partial') {
-			const {inspectPartial} = await import('../../engine/download/index.js');
+			const {downloadInProgress, inspectPartial} = await import('../../engine/download/index.js');
+			// Another thaw writing this file: say who, as `thaw get-job-output` would (exit 6).
+			const holder = await downloadInProgress(outfile);
+			if (holder) throw new ThawError(holder);
 			const partial = await inspectPartial(outfile);
 			if (partial && partial.vaultName === vaultName && partial.jobId === jobId) {
 				setQuestion({kind: 'resume', verified: partial.verifiedChunks, total: partial.totalChunks, bytes: partial.verifiedBytes});
