@@ -12,7 +12,8 @@
  * .part and compared with the journaled hash before it is trusted.
  */
 import {createHash} from 'node:crypto';
-import {open, readFile, type FileHandle} from 'node:fs/promises';
+import {constants} from 'node:fs';
+import {open, readFile, unlink, type FileHandle} from 'node:fs/promises';
 
 export const JOURNAL_VERSION = 1;
 
@@ -137,7 +138,12 @@ export class JournalWriter {
 	 * that an fsync would save).
 	 */
 	static async create(path: string, header: JournalHeader, {sync = true}: {sync?: boolean} = {}): Promise<JournalWriter> {
-		const handle = await open(path, 'w');
+		// Never through a link, never into a file that is there: an old journal (or a link planted
+		// in its place) is removed, not followed or truncated.
+		await unlink(path).catch((error: NodeJS.ErrnoException) => {
+			if (error.code !== 'ENOENT') throw error;
+		});
+		const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o644);
 		const writer = new JournalWriter(handle);
 		await writer.append(header);
 		if (sync) await handle.sync();
@@ -146,7 +152,7 @@ export class JournalWriter {
 
 	/** Continue an existing journal. A torn last line is first closed with a newline so the next record starts clean. */
 	static async append(path: string): Promise<JournalWriter> {
-		const handle = await open(path, 'a+');
+		const handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW);
 		const {size} = await handle.stat();
 		if (size > 0) {
 			const last = Buffer.alloc(1);

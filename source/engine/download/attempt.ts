@@ -16,6 +16,7 @@ import type {JournalMeta} from '../journal.js';
 import {checkContentRange, formatRange, RangeHeaderError} from '../ranges.js';
 import {ChunkSink, type Flow, type SinkTarget} from './chunk-sink.js';
 import {ChunkFailure, isMalformedResponse, isRefusedRange} from './retry-policy.js';
+import {hashDifference} from './verdict.js';
 
 /** The response headers a download reports (and journals, for a resumed run). */
 export type ResponseHeaders = {contentType?: string; acceptRanges?: string; archiveDescription?: string};
@@ -221,7 +222,7 @@ export async function attemptChunk(context: AttemptContext, index: number, contr
 		context.verifying(index);
 		const sent = typeof response.checksum === 'string' && response.checksum !== '' ? response.checksum.toLowerCase() : undefined;
 		if (sent && sent !== computed) {
-			throw new ChunkFailure('hash', `tree hash mismatch for ${range}: computed ${computed.slice(0, 16)}…, Glacier sent ${inert(sent.slice(0, 16))}…`);
+			throw new ChunkFailure('hash', `tree hash mismatch for ${range}: ${hashDifference(computed, sent)}`);
 		}
 
 		return {computed, ...(sent ? {sent} : {})};
@@ -251,4 +252,34 @@ function classify(context: AttemptContext, error: unknown, controller: AbortCont
 	}
 
 	return new ChunkFailure('service', message, toThawError(error, {connection: context.connection, what: 'download the job output', vaultName: context.vaultName, jobId: context.jobId}));
+}
+
+/**
+ * An output said to be empty, asked for anyway: zero bytes are only "checked"
+ * once Glacier has answered with zero bytes. Reads at most one piece.
+ */
+export async function probeEmptyOutput(connection: Connection, vaultName: string, jobId: string, signal?: AbortSignal): Promise<{received: number; headers: ResponseHeaders}> {
+	let response;
+	try {
+		response = await connection.client.send(new GetJobOutputCommand({accountId: connection.accountId, vaultName, jobId}), {abortSignal: signal});
+	} catch (error) {
+		throw toThawError(error, {connection, what: 'download the job output', vaultName, jobId});
+	}
+
+	const body = response.body as Readable | undefined;
+	let received = 0;
+	if (body) {
+		try {
+			for await (const piece of body) {
+				received += (piece as Buffer).length;
+				if (received > 0) break;
+			}
+		} catch (error) {
+			throw new ThawError(`the connection broke while reading the (empty) job output: ${scrub(error instanceof Error ? error.message : String(error))}; run the same command again`, ExitCode.service);
+		} finally {
+			body.destroy();
+		}
+	}
+
+	return {received, headers: reportedHeaders(response)};
 }

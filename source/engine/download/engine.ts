@@ -28,14 +28,14 @@ import {checkJobReady, describeOutput, planDownload, type DownloadPlan} from '..
 import type {JournalChunk, JournalMeta} from '../journal.js';
 import {formatRange} from '../ranges.js';
 import {combineTreeHashes, LEAF_SIZE} from '../tree-hash.js';
-import {attemptChunk, journalMeta, reportedHeaders, type AttemptContext, type ResponseHeaders} from './attempt.js';
+import {attemptChunk, journalMeta, probeEmptyOutput, reportedHeaders, type AttemptContext, type ResponseHeaders} from './attempt.js';
 import {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
 import {LOCAL_SLOT} from './chunk-sink.js';
 import {acquireLock, type Lock} from '../lock.js';
-import {checkJournalMatches, checkOutfile, exists, journalHeaderFor, localError, lockPath, lockWhat, partPath, PartFile, readJournalOf} from './part-file.js';
+import {checkJournalMatches, checkOutfile, checkOutfileError, exists, finishedEarlier, journalHeaderFor, localError, lockPath, lockWhat, partPath, PartFile, readJournalOf} from './part-file.js';
 import {DownloadPool} from './pool.js';
 import {ChunkFailure, decideRetry} from './retry-policy.js';
-import {judge} from './verdict.js';
+import {journalOnlyReason, judge} from './verdict.js';
 
 export {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
 
@@ -86,6 +86,8 @@ class DownloadEngine {
 	private allVerified: (() => void) | undefined;
 	private fail: ((error: ThawError) => void) | undefined;
 	private missingHashWarned = false;
+	/** Resumed chunks that only the journal vouches for (no whole-output hash to re-check them). */
+	private journalOnly = 0;
 	private slotSize = LEAF_SIZE;
 
 	constructor(options: DownloadOptions) {
@@ -170,13 +172,14 @@ class DownloadEngine {
 		if (options.lock !== false) this.lock = await acquireLock(lockPath(outfile), {what: lockWhat(outfile)});
 		this.checkStopped();
 
-		await checkOutfile(outfile, options.overwrite);
-
 		const existing = options.resume === 'never' ? null : await readJournalOf(outfile);
 		const chunkSize = options.chunkSize ?? existing?.header.chunkSize;
 		this.plan = planDownload(info, {range: options.range, chunkSize});
 		const {plan} = this;
 		const header = journalHeaderFor(plan, {vaultName, jobId, outputSize: info.outputSize});
+		// Killed between the final rename and the journal's removal: the file is there, and so is its journal.
+		const renamed = existing !== null && await finishedEarlier(outfile, existing, header, plan.chunks);
+		if (!renamed) await checkOutfile(outfile, options.overwrite);
 		if (existing) checkJournalMatches(outfile, existing.header, header);
 
 		this.store.plan({
@@ -192,9 +195,16 @@ class DownloadEngine {
 			this.failures[chunk.index] = 0;
 		}
 
-		const resuming = existing !== null && await exists(partPath(outfile));
-		this.files = await PartFile.open(outfile, {resuming, total: plan.total, header});
+		const resuming = existing !== null && (renamed || await exists(partPath(outfile)));
+		this.files = renamed ? await PartFile.openFinished(outfile) : await PartFile.open(outfile, {resuming, total: plan.total, header, ours: existing !== null || (options.resume === 'never' && await readJournalOf(outfile).catch(() => null) !== null), overwrite: options.overwrite});
 		if (resuming) await this.adoptJournal(existing.chunks, existing.meta);
+		if (renamed && this.chunkHashes.includes(undefined)) {
+			// The file no longer matches its journal: it is not ours to finish, nor to overwrite unasked.
+			await this.files.close();
+			this.files = undefined;
+			throw checkOutfileError(outfile);
+		}
+
 		this.checkStopped();
 
 		this.store.phaseTo(this.paused ? 'paused' : 'downloading');
@@ -232,6 +242,7 @@ class DownloadEngine {
 			};
 		}
 
+		if (plan.total === 0) await this.askEmpty();
 		await new Promise<void>((resolve, reject) => {
 			this.allVerified = resolve;
 			this.fail = reject;
@@ -240,6 +251,18 @@ class DownloadEngine {
 		this.checkStopped();
 
 		return this.finish();
+	}
+
+	/** A job that says its output is 0 bytes: ask Glacier, and refuse when bytes come. */
+	private async askEmpty(): Promise<void> {
+		const {connection, options} = this;
+		const probe = await probeEmptyOutput(connection, options.vaultName, options.jobId, options.signal);
+		this.noteResponse(probe.headers);
+		if (probe.received > 0) {
+			throw new ThawError(`job ${inert(options.jobId.slice(0, 16))}… says its output is 0 bytes, but Glacier's GetJobOutput sends data: the job description is wrong; run the same command again later, or start a new retrieval`, ExitCode.service);
+		}
+
+		this.store.log('info', 'the job says its output is 0 bytes, and GetJobOutput answered with an empty body');
 	}
 
 	private checkStopped(): void {
@@ -266,10 +289,16 @@ class DownloadEngine {
 				}
 
 				this.chunkHashes[chunk.index] = hash;
-				store.updateChunk(chunk.index, {state: 'verified', received: chunk.end - chunk.start + 1, treeHash: hash, checkedBy: plan.hashExpected[chunk.index] ? 'tree-hash' : 'size', resumed: true});
+				// Without a whole-output hash nothing from Glacier re-checks a resumed chunk: only our journal vouches for it.
+				store.updateChunk(chunk.index, {state: 'verified', received: chunk.end - chunk.start + 1, treeHash: hash, checkedBy: plan.hashExpected[chunk.index] && plan.expectedTreeHash ? 'tree-hash' : 'size', resumed: true});
 			},
 		});
 		store.set({resumedChunks: adopted});
+		if (adopted > 0 && !plan.expectedTreeHash) {
+			this.journalOnly = adopted;
+			store.set({verification: {mode: 'size', reason: journalOnlyReason(adopted, plan.verification.reason)}});
+		}
+
 		store.log('info', `resuming: ${adopted} of ${plan.chunks.length} chunks already verified in ${partPath(this.options.outfile)}`);
 		if (rejected > 0) store.log('warn', `${rejected} journaled chunks no longer match the .part file and will be fetched again`);
 	}
@@ -426,7 +455,7 @@ class DownloadEngine {
 		const files = this.files!;
 		this.store.phaseTo('verifying');
 		const computed = combineTreeHashes(this.chunkHashes.map(hash => hash!)).toString('hex');
-		const {ok, verdict} = judge({plan, computed, size: await files.size(), chunks: this.store.getSnapshot().chunks, part: files.part, outfile: options.outfile});
+		const {ok, verdict} = judge({plan, computed, size: await files.size(), chunks: this.store.getSnapshot().chunks, part: files.part, outfile: options.outfile, journalOnly: this.journalOnly});
 		if (!ok) {
 			this.store.set({verdict});
 			throw new ThawError(inert(verdict.summary), ExitCode.verification);

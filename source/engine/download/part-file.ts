@@ -3,7 +3,8 @@
  * their offsets) and `<outfile>.part.journal` (what is verified so far), and
  * the last step that fsyncs the .part and renames it to its final name.
  */
-import {open, rename, stat, unlink, type FileHandle} from 'node:fs/promises';
+import {lstat, open, rename, stat, unlink, type FileHandle} from 'node:fs/promises';
+import {constants} from 'node:fs';
 import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import {scrub} from '../../glacier/errors.js';
@@ -93,7 +94,25 @@ export async function checkOutfile(outfile: string, overwrite: boolean | undefin
 	}
 
 	if (info.isDirectory()) throw new ThawError(`${inert(outfile)} is a directory: give a file name to write the output to`, ExitCode.local);
-	if (!overwrite) throw new ThawError(`${inert(outfile)} already exists: pass --overwrite to replace it, or choose another file name`, ExitCode.local);
+	if (!overwrite) throw checkOutfileError(outfile);
+}
+
+export function checkOutfileError(outfile: string): ThawError {
+	return new ThawError(`${inert(outfile)} already exists: pass --overwrite to replace it, or choose another file name`, ExitCode.local);
+}
+
+/**
+ * The state a kill between the final rename and the journal's removal
+ * leaves: no .part, the final file (a regular file of the planned size), and
+ * a journal of this same download listing every chunk. Its chunks are then
+ * hashed again from the final file before anything is trusted.
+ */
+export async function finishedEarlier(outfile: string, journal: JournalContents, wanted: JournalHeader, chunks: readonly Chunk[]): Promise<boolean> {
+	if (describeHeaderDifference(journal.header, wanted).length > 0) return false;
+	if (!chunks.every(chunk => journal.chunks.get(chunk.index)?.start === chunk.start && journal.chunks.get(chunk.index)?.end === chunk.end)) return false;
+	if (await exists(partPath(outfile))) return false;
+	const info = await lstat(outfile).catch(() => undefined);
+	return info !== undefined && info.isFile() && info.size === wanted.total;
 }
 
 export async function exists(path: string): Promise<boolean> {
@@ -111,29 +130,65 @@ export class PartFile {
 	readonly journalFile: string;
 	private handle: FileHandle | undefined;
 	private journal: JournalWriter | undefined;
+	/** The bytes are already under the final name: commit only removes the journal. */
+	private finished = false;
 
-	private constructor(readonly outfile: string, handle: FileHandle, journal: JournalWriter) {
+	private constructor(readonly outfile: string, handle: FileHandle, journal: JournalWriter | undefined) {
 		this.part = partPath(outfile);
 		this.journalFile = journalPath(outfile);
 		this.handle = handle;
 		this.journal = journal;
 	}
 
-	/** Open (resuming) or create the .part at `total` bytes, and its journal. */
-	static async open(outfile: string, {resuming, total, header}: {resuming: boolean; total: number; header: JournalHeader}): Promise<PartFile> {
+	/** The final file of a download finished but for removing its journal (see finishedEarlier), to re-check and clean up. */
+	static async openFinished(outfile: string): Promise<PartFile> {
+		try {
+			const handle = await open(outfile, constants.O_RDONLY | constants.O_NOFOLLOW);
+			const files = new PartFile(outfile, handle, undefined);
+			files.finished = true;
+			return files;
+		} catch (error) {
+			throw localError(error, `open ${outfile}`);
+		}
+	}
+
+	/**
+	 * Open (resuming) or create the .part at `total` bytes, and its journal.
+	 * Never through a symlink (O_NOFOLLOW, O_EXCL): a link planted as the
+	 * .part or its journal is refused (or, with `overwrite`, removed, never
+	 * followed). A .part that thaw did not make (no journal of ours beside it,
+	 * a browser's x.tar.part) is not truncated unless `overwrite` says so. The
+	 * journal is made first: a kill between the two leaves a journal without
+	 * a .part (starts over), never a .part without a journal.
+	 */
+	static async open(outfile: string, {resuming, total, header, ours, overwrite}: {resuming: boolean; total: number; header: JournalHeader; ours: boolean; overwrite?: boolean}): Promise<PartFile> {
 		const part = partPath(outfile);
 		const journalFile = journalPath(outfile);
 		let handle: FileHandle | undefined;
 		try {
-			handle = await open(part, resuming ? 'r+' : 'w');
-			// A new file of one chunk is filled by its one write; others are sized now (sparse), so chunks land at their offsets.
-			const size = resuming ? (await handle.stat()).size : 0;
-			if (size !== total && (resuming || total > header.chunkSize)) await handle.truncate(total);
-			// One chunk: a torn header costs one chunk again, so no fsync (small files by the thousand, a restore).
-			const journal = resuming ? await JournalWriter.append(journalFile) : await JournalWriter.create(journalFile, header, {sync: total > header.chunkSize});
+			let journal: JournalWriter;
+			if (resuming) {
+				handle = await open(part, constants.O_RDWR | constants.O_NOFOLLOW);
+				const {size} = await handle.stat();
+				if (size !== total) await handle.truncate(total);
+				journal = await JournalWriter.append(journalFile);
+			} else {
+				await clearPart(outfile, ours, overwrite);
+				// One chunk: a torn header costs one chunk again, so no fsync (small files by the thousand, a restore).
+				journal = await JournalWriter.create(journalFile, header, {sync: total > header.chunkSize});
+				handle = await open(part, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | constants.O_NOFOLLOW, 0o644);
+				// A new file of one chunk is filled by its one write; others are sized now (sparse), so chunks land at their offsets.
+				if (total > header.chunkSize) await handle.truncate(total);
+			}
+
 			return new PartFile(outfile, handle, journal);
 		} catch (error) {
 			await handle?.close().catch(() => undefined);
+			if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+				const link = (await lstat(journalFile).catch(() => undefined))?.isSymbolicLink() ? journalFile : part;
+				throw new ThawError(`${inert(link)} is a symbolic link: thaw never writes through one; remove it (or pass --overwrite), then run again`, ExitCode.local, {cause: error});
+			}
+
 			throw localError(error, `create ${part}`);
 		}
 	}
@@ -192,6 +247,7 @@ export class PartFile {
 	}
 
 	async record(record: JournalRecord): Promise<void> {
+		if (!this.journal) return;
 		try {
 			await this.journal!.append(record);
 		} catch (error) {
@@ -205,6 +261,15 @@ export class PartFile {
 
 	/** fsync the .part, rename it to the final name, drop the journal, fsync the folder. */
 	async commit(): Promise<void> {
+		// Only the file thaw made goes into place: not a link, not a file swapped in meanwhile.
+		if (!this.finished) await this.checkStillOurs();
+		if (this.finished) {
+			await this.close();
+			await unlink(this.journalFile).catch(() => undefined);
+			await syncDirectory(this.outfile);
+			return;
+		}
+
 		try {
 			await this.handle!.sync();
 			await this.handle!.close();
@@ -216,6 +281,13 @@ export class PartFile {
 			await syncDirectory(this.outfile);
 		} catch (error) {
 			throw localError(error, `move ${this.part} to ${this.outfile}`);
+		}
+	}
+
+	private async checkStillOurs(): Promise<void> {
+		const [mine, there] = await Promise.all([this.handle!.stat(), lstat(this.part).catch(() => undefined)]);
+		if (!there || !there.isFile() || there.ino !== mine.ino || there.dev !== mine.dev) {
+			throw new ThawError(`${inert(this.part)} was replaced while downloading (${there?.isSymbolicLink() ? 'by a symbolic link' : there ? 'by another file' : 'it is gone'}): nothing was moved to ${inert(this.outfile)}; run again to download afresh`, ExitCode.local);
 		}
 	}
 
@@ -236,6 +308,28 @@ export class PartFile {
  * into one folder cost two fsyncs at a time, not dozens.
  */
 const folderSyncs = new Map<string, Array<() => void>>();
+
+/**
+ * Make room for a new .part. One of ours (a journal of ours beside it, or
+ * --no-resume of a download we journaled) is removed; a symlink is removed
+ * only with `overwrite` (never followed either way); anything else is
+ * another program's file, kept unless `overwrite`.
+ */
+async function clearPart(outfile: string, ours: boolean, overwrite: boolean | undefined): Promise<void> {
+	const part = partPath(outfile);
+	const info = await lstat(part).catch(() => undefined);
+	if (!info) return;
+	if (info.isDirectory()) throw new ThawError(`${inert(part)} is a directory: remove it or choose another file name`, ExitCode.local);
+	if (!overwrite && info.isSymbolicLink()) {
+		throw new ThawError(`${inert(part)} is a symbolic link: thaw never writes through one; remove it (or pass --overwrite), then run again`, ExitCode.local);
+	}
+
+	if (!overwrite && !ours) {
+		throw new ThawError(`${inert(part)} exists but no thaw journal is beside it, so it is not a download thaw can continue (another program's partial file?): move it away, or pass --overwrite to replace it`, ExitCode.local);
+	}
+
+	await unlink(part);
+}
 
 async function syncDirectory(file: string): Promise<void> {
 	const slash = file.lastIndexOf('/');
