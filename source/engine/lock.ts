@@ -70,15 +70,15 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
 	const holder: LockHolder = {pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), what: options.what, ...(bootId() ? {bootId: bootId()} : {})};
 	// Again after taking over a stale lock (or after it vanished).
 	for (let attempt = 0; attempt < 3; attempt++) {
-		// eslint-disable-next-line no-await-in-loop
+		 
 		if (await create(lockPath, holder)) return made(lockPath, holder);
-		// eslint-disable-next-line no-await-in-loop
+		 
 		const found = await readHolder(lockPath);
 		if (found === 'gone') continue;
 		const state = judgeHolder(found);
 		if (state === 'held') throw heldError(lockPath, found);
 		// Stale: move it aside (atomic), check it was the stale one we read, then create ours.
-		// eslint-disable-next-line no-await-in-loop
+		 
 		await takeOver(lockPath, found);
 	}
 
@@ -174,7 +174,7 @@ async function readHolder(lockPath: string): Promise<LockHolder | 'gone'> {
 	for (let look = 0; ; look++) {
 		let info;
 		try {
-			// eslint-disable-next-line no-await-in-loop
+			 
 			info = await lstat(lockPath);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
@@ -187,7 +187,7 @@ async function readHolder(lockPath: string): Promise<LockHolder | 'gone'> {
 
 		let text;
 		try {
-			// eslint-disable-next-line no-await-in-loop
+			 
 			text = await readFile(lockPath, 'utf8');
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
@@ -200,7 +200,7 @@ async function readHolder(lockPath: string): Promise<LockHolder | 'gone'> {
 			throw new ThawError(`${inert(lockPath)} is a lock file thaw cannot read${text.length === 0 ? ' (empty)' : ''}: if no thaw is working on this file, delete it`, ExitCode.local);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
+		 
 		await new Promise(resolve => {
 			setTimeout(resolve, 20 * (look + 1));
 		});
@@ -213,7 +213,9 @@ function parseHolder(text: string): LockHolder | undefined {
 		if (value && Number.isSafeInteger(value.pid) && typeof value.host === 'string' && typeof value.startedAt === 'string' && typeof value.what === 'string') {
 			return {pid: value.pid!, host: value.host, startedAt: value.startedAt, what: value.what, ...(typeof value.bootId === 'string' ? {bootId: value.bootId} : {})};
 		}
-	} catch {}
+	} catch {
+		// Not JSON: not a lock thaw wrote.
+	}
 
 	return undefined;
 }

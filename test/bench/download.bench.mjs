@@ -59,7 +59,7 @@ if (values.serve) {
 	const small = [];
 	for (let i = 0; i < Number(values.small ?? 0); i++) {
 		const {archiveId: id} = emulator.addArchive('bench', {size: SMALL, description: `small/${i}`, seed: `small-${i}`});
-		// eslint-disable-next-line no-await-in-loop
+		 
 		small.push({jobId: await emulator.addJob('bench', {type: 'archive-retrieval', archiveId: id}), treeHash: await emulator.archiveTreeHash('bench', id)});
 	}
 
@@ -245,7 +245,7 @@ console.log(`download bench: ${size / MiB} MiB job output, concurrency ${concurr
 if (values['small-only']) {
 	const server = await serve(MiB, smallCount || 1000);
 	try {
-		for (let round = 1; round <= rounds; round++) await smallFiles(server, round); // eslint-disable-line no-await-in-loop
+		for (let round = 1; round <= rounds; round++) await smallFiles(server, round);  
 	} finally {
 		await server.close();
 	}
@@ -257,7 +257,7 @@ if (values['small-only']) {
 const server = await serve(size, smallCount);
 try {
 	if (smallCount > 0) {
-		for (let round = 1; round <= 2; round++) await smallFiles(server, round); // eslint-disable-line no-await-in-loop
+		for (let round = 1; round <= 2; round++) await smallFiles(server, round);  
 		console.log('');
 	}
 

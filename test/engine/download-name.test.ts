@@ -36,7 +36,7 @@ describe('suggested file names', () => {
 			expect(stem.startsWith(name.slice(0, -3))).toBe(true);
 			expect(checkFileName(name)).toBeUndefined();
 			// The files thaw makes with it can be created.
-			// eslint-disable-next-line no-await-in-loop
+			 
 			await writeFile(join(dir, `${name}.part.journal`), '');
 		}
 	});

@@ -19,9 +19,9 @@ beforeAll(async () => {
 		// Mostly 16 KiB, a few odd sizes and one of several chunks.
 		const size = i === 7 ? 3 * MiB + 5 : (i % 10 === 3 ? 1 + i : 16 * 1024);
 		const {archiveId} = w.emulator.addArchive(w.vault, {size, description: `small/${i}.txt`, seed: `pool-${i}`});
-		// eslint-disable-next-line no-await-in-loop
+		 
 		const jobId = await w.emulator.addJob(w.vault, {type: 'archive-retrieval', archiveId});
-		// eslint-disable-next-line no-await-in-loop
+		 
 		archives.push({archiveId, size, jobId, treeHash: await w.emulator.archiveTreeHash(w.vault, archiveId)});
 	}
 });
@@ -49,10 +49,10 @@ describe('a shared download pool', () => {
 				expect(result.verdict.ok).toBe(true);
 				expect(result.verdict.checkedBy).toBe('tree-hash');
 				expect(result.verdict.computed).toBe(archive.treeHash);
-				// eslint-disable-next-line no-await-in-loop
+				 
 				const bytes = await readFile(join(w.dir, `pool-${i}.bin`));
 				expect(bytes.equals(w.emulator.archiveBytes(w.vault, archive.archiveId, 0, archive.size - 1))).toBe(true);
-				// eslint-disable-next-line no-await-in-loop
+				 
 				expect(await exists(join(w.dir, `pool-${i}.bin.part`))).toBe(false);
 			}
 

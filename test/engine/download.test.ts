@@ -367,7 +367,7 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 	const started = Date.now();
 	while (!condition()) {
 		if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-		// eslint-disable-next-line no-await-in-loop
+		 
 		await new Promise(resolve => setTimeout(resolve, 5));
 	}
 }

@@ -55,7 +55,7 @@ describe('killed between the final rename and the journal removal (§4)', () => 
 			start: 0, end: w.size - 1, total: w.size, chunkSize: snapshot.chunkSize, expectedTreeHash: snapshot.expectedTreeHash, createdAt: new Date().toISOString(),
 		});
 		for (const chunk of snapshot.chunks) {
-			// eslint-disable-next-line no-await-in-loop
+			 
 			await writer.append({type: 'chunk', index: chunk.index, start: chunk.start, end: chunk.end, treeHash: chunk.treeHash!});
 		}
 

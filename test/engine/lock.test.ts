@@ -128,6 +128,7 @@ describe('acquireLock', () => {
 		const file = path();
 		await writeFile(file, JSON.stringify({pid: 1, host: 'h\u001b[2J', startedAt: new Date().toISOString(), what: 'x\u001b]0;pwned\u0007'}));
 		const error = await refusal(acquireLock(file, {what: 'w'}));
+		// eslint-disable-next-line no-control-regex
 		expect(error.message).not.toMatch(/[\u0000-\u001f]/);
 		expect(error.message).toContain('\\x1b');
 	});

@@ -146,7 +146,7 @@ export class ChunkSink {
 		body.off('data', this.onData);
 		if (error === undefined && this.fill > 0) this.dispatch();
 		while (this.outstanding.size > 0) {
-			// eslint-disable-next-line no-await-in-loop
+			 
 			await Promise.allSettled([...this.outstanding]);
 		}
 

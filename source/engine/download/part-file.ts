@@ -208,7 +208,7 @@ export class PartFile {
 		let left = length;
 		let at = position;
 		while (left > 0) {
-			// eslint-disable-next-line no-await-in-loop
+			 
 			const {bytesRead} = await this.handle!.read(buffer, 0, Math.min(buffer.length, left), at);
 			if (bytesRead === 0) break;
 			hasher.update(buffer.subarray(0, bytesRead));
@@ -232,7 +232,7 @@ export class PartFile {
 			const entry = journaled.get(chunk.index);
 			if (!entry || entry.start !== chunk.start || entry.end !== chunk.end) continue;
 			report.checking(chunk.index);
-			// eslint-disable-next-line no-await-in-loop
+			 
 			const hash = await this.hashRange(chunk.start - start, chunk.end - chunk.start + 1, buffer);
 			if (hash !== undefined && hash === entry.treeHash) {
 				adopted++;
@@ -347,7 +347,7 @@ async function syncDirectory(file: string): Promise<void> {
 			while (queue.length > 0) {
 				// Every rename that asked before this fsync started is covered by it.
 				const batch = queue.splice(0);
-				// eslint-disable-next-line no-await-in-loop
+				 
 				await syncFolder(directory);
 				for (const done of batch) done();
 			}
