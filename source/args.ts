@@ -25,9 +25,35 @@ export const connectionOptions = {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--job-id -abc` as `--job-id=-abc`: Glacier ids may start with a dash, and
+ * util.parseArgs refuses a string option's value that looks like an option.
+ */
+function joinDashValues(args: string[], options: Options): string[] {
+	const out: string[] = [];
+	for (let k = 0; k < args.length; k++) {
+		const arg = args[k];
+		if (arg === '--') {
+			out.push(...args.slice(k));
+			break;
+		}
+
+		const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+		const next = args[k + 1];
+		if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '--' && !next.startsWith('--')) {
+			out.push(`${arg}=${next}`);
+			k++;
+		} else {
+			out.push(arg);
+		}
+	}
+
+	return out;
+}
+
 export function parse<T extends Options>(command: string, args: string[], options: T, allowPositionals = false) {
 	try {
-		return parseArgs({args, options, allowPositionals, strict: true});
+		return parseArgs({args: joinDashValues(args, options), options, allowPositionals, strict: true});
 	} catch (error) {
 		const message = (error as Error).message.replace(/\s+/g, ' ').replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
 		throw new UsageError(`${inert(message)}. Run 'thaw ${command} --help' for usage.`);

@@ -41,3 +41,12 @@ describe('thaw cli', () => {
 		expect(stderr).toContain('\\x1b');
 	});
 });
+
+describe('argument parsing', () => {
+	it('takes ids that start with a dash as the value of a string option (Glacier job ids can)', async () => {
+		const {parse} = await import('../source/args.js');
+		const {values} = parse('inventory', ['--vault-name', 'v', '--job-id', '-hAWnk7tc', '--output', 'count'], {'vault-name': {type: 'string'}, 'job-id': {type: 'string'}, output: {type: 'string'}});
+		expect(values['job-id']).toBe('-hAWnk7tc');
+		expect(() => parse('x', ['--output', '--job-id'], {output: {type: 'string'}, 'job-id': {type: 'string'}})).toThrow(/Run 'thaw x --help'/);
+	});
+});
