@@ -12,6 +12,7 @@ import {mkdir, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {ExitCode, ThawError, type ExitCodeValue} from '../../errors.js';
 import {inert} from '../../inert.js';
+import {acquireLock} from '../../engine/lock.js';
 import {toThawError} from '../../glacier/errors.js';
 import type {Job} from '../../glacier/api.js';
 import {RestoreJournal} from '../journal.js';
@@ -90,7 +91,18 @@ async function runRestore(options: RunnerOptions, store: RunStore, controller: A
 	await mkdir(shardDir, {recursive: true}).catch((error: unknown) => {
 		throw new ThawError(`cannot create ${inert(shardDir)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.local);
 	});
-	// TODO(lock): acquireLock(shardDir/lock) from source/engine/lock.ts once it lands (exit 6 naming the holder).
+	// One runner per shard: a second one would initiate (and pay for) the same archives and write the same journal.
+	const lock = await acquireLock(join(shardDir, 'lock'), {what: `shard ${shardName(options.shard)} of the restore plan ${options.planDir} is being restored`});
+	try {
+		return await runLocked(options, store, controller, cancelled, plan, shardDir);
+	} finally {
+		await lock.release();
+	}
+}
+
+type ShardPlan = Awaited<ReturnType<typeof loadShardPlan>>;
+
+async function runLocked(options: RunnerOptions, store: RunStore, controller: AbortController, cancelled: {value: boolean}, plan: ShardPlan, shardDir: string): Promise<RunResult> {
 	const journal = await RestoreJournal.open(shardDir, plan.planArchives);
 
 	const pollMs = options.pollMs ?? 300_000;
