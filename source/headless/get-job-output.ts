@@ -194,7 +194,11 @@ export async function run(args: string[]): Promise<number> {
 	let interrupts = 0;
 	const onSignal = () => {
 		interrupts++;
-		if (interrupts > 1) process.exit(ExitCode.interrupted);
+		if (interrupts > 1) {
+			// A second Ctrl-C: leave at once, but say what is left behind (the journal's chunks are all sound).
+			process.stderr.write(`\nthaw: interrupted again: stopping now; ${inert(outfile)}.part and its journal are kept; run the same command again to continue\n`);
+			process.exit(ExitCode.interrupted);
+		}
 		download.cancel();
 	};
 

@@ -205,8 +205,11 @@ describe('thaw get-job-output', () => {
 		const file = out();
 		const run = await thaw([...base(), '--quiet', file], {
 			onSpawn(child) {
+				// One SIGINT only: ticks overlap (each awaits a read), and a second SIGINT means "exit now".
+				let sent = false;
 				const timer = setInterval(async () => {
-					if (await readFile(journalPath(file)).then(() => true, () => false)) {
+					if (await readFile(journalPath(file)).then(() => true, () => false) && !sent) {
+						sent = true;
 						clearInterval(timer);
 						child.kill('SIGINT');
 					}
