@@ -33,8 +33,8 @@ export default tseslint.config(
 				NodeJS: 'readonly', fetch: 'readonly', require: 'readonly', globalThis: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly',
 			},
 		},
-		// A stale disable comment is reported, as a warning: the rule it names may be off (no-await-in-loop is).
-		linterOptions: {reportUnusedDisableDirectives: 'warn'},
+		// A stale disable comment is an error: it would excuse nothing and mislead the reader.
+		linterOptions: {reportUnusedDisableDirectives: 'error'},
 		rules: {
 			// `_name` marks a parameter kept for its position.
 			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', caughtErrors: 'none'}],

@@ -201,7 +201,6 @@ export class LeafHashes {
 				let digests: Buffer | undefined;
 				if (this.useWorker) {
 					const take = Math.min(sliceSize, task.size - task.done);
-					// eslint-disable-next-line no-await-in-loop
 					digests = await this.worker.hashLeaves(task.key, task.done, take).catch(() => undefined);
 				}
 
@@ -217,7 +216,7 @@ export class LeafHashes {
 					task.resolve(task.leaves);
 				}
 
-				if (inline) await yieldToLoop(); // eslint-disable-line no-await-in-loop
+				if (inline) await yieldToLoop();
 			}
 		} finally {
 			this.running = false;

@@ -155,7 +155,6 @@ export async function sendBody(res: ServerResponse, source: BodySource, faults: 
 
 		if (faults.stallAt !== undefined && !stalled && sent >= faults.stallAt) {
 			stalled = true;
-			// eslint-disable-next-line no-await-in-loop
 			await waitFor(res, null, faults.stallMs);
 			continue;
 		}
@@ -180,10 +179,8 @@ export async function sendBody(res: ServerResponse, source: BodySource, faults: 
 		sent += size;
 		const boundaryNext = sent === faults.dropAt || sent === faults.stallAt;
 		if (boundaryNext) {
-			// eslint-disable-next-line no-await-in-loop
 			await flush(res, piece);
 		} else if (!res.write(piece)) {
-			// eslint-disable-next-line no-await-in-loop
 			await waitFor(res, 'drain');
 		}
 
@@ -193,14 +190,12 @@ export async function sendBody(res: ServerResponse, source: BodySource, faults: 
 		if (rate !== undefined && sent < limit) {
 			const due = started + (sent / rate * 1000);
 			const wait = due - Date.now();
-			// eslint-disable-next-line no-await-in-loop
 			if (wait > 0) await waitFor(res, null, wait);
 		}
 
 		if (trickling && sent < limit) {
 			const due = trickleStarted! + ((sent - faults.trickleAt!) / trickleRate * 1000);
 			const wait = due - Date.now();
-			// eslint-disable-next-line no-await-in-loop
 			if (wait > 0) await waitFor(res, null, wait);
 		}
 	}

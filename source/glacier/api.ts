@@ -53,7 +53,6 @@ async function * pages<T>(list: {operation: string; noun: string; context: Error
 	let marker: string | undefined;
 	let count = 0;
 	for (let page = 1; ; page++) {
-		// eslint-disable-next-line no-await-in-loop
 		const answer = await call(async () => fetchPage(marker), list.context);
 		const fresh = answer.rows.filter(row => {
 			const id = key(row);

@@ -102,11 +102,11 @@ export async function run(args: string[]): Promise<number> {
 	process.once('SIGTERM', onSignal);
 	try {
 		while (!stop) {
-			const status = await readPlanStatus(planDir); // eslint-disable-line no-await-in-loop
+			const status = await readPlanStatus(planDir);
 			if (live) process.stdout.write(`\u001B[H\u001B[2J${table(status)}\n(refreshing every ${interval} s; Ctrl-C to stop)\n`);
 			else process.stdout.write(output === 'json' ? render(status) : oneLine(status));
 			if (status.total > 0 && status.verified + status.failed === status.total && !live) break;
-			await sleep(Math.max(interval * 1000, 100)); // eslint-disable-line no-await-in-loop
+			await sleep(Math.max(interval * 1000, 100));
 		}
 	} finally {
 		process.off('SIGINT', onSignal);

@@ -37,12 +37,10 @@ async function buildInSteps(options: {
 	do {
 		if (aborted()) return;
 		extend(Math.min(length(), position() + rowsPerStep));
-		// eslint-disable-next-line no-await-in-loop
 		await yieldNow();
 		if (then !== undefined) {
 			if (aborted()) return;
 			then();
-			// eslint-disable-next-line no-await-in-loop
 			await yieldNow();
 		}
 	} while (position() < length());

@@ -188,7 +188,7 @@ export class RestoreJournal {
 
 	/** Wait until everything appended so far is written. */
 	async flush(): Promise<void> {
-		while (this.flushing) await this.flushing; // eslint-disable-line no-await-in-loop
+		while (this.flushing) await this.flushing;
 		if (this.broken) throw this.broken;
 	}
 

@@ -91,7 +91,7 @@ export async function hasShardState(planDir: string): Promise<boolean> {
 
 	for (const entry of entries) {
 		try {
-			const inside = await readdir(join(planDir, files.shards, entry)); // eslint-disable-line no-await-in-loop
+			const inside = await readdir(join(planDir, files.shards, entry));
 			if (inside.some(name => name === 'journal.log' || name === 'state.bin')) return true;
 		} catch {
 			// Not a folder.
@@ -186,24 +186,24 @@ export async function writePlan(planDir: string, header: PlanHeader, store: Inve
 				const line = `["${store.archiveId(row)}",${store.sizes[row]},"${store.treeHash(row)}",${JSON.stringify(paths[p])},${Number.isNaN(mtime) ? 'null' : mtime},${dateText(store, row)}]\n`;
 				offsets[p] = offset;
 				offset += Buffer.byteLength(line);
-				await writer.write(line); // eslint-disable-line no-await-in-loop
+				await writer.write(line);
 			}
 		});
 		offsets[plan.rows.length] = offset;
 		const sizes = new Float64Array(plan.rows.length);
 		for (let p = 0; p < plan.rows.length; p++) sizes[p] = store.sizes[plan.rows[p]];
 		for (const [name, array] of [[files.sizes, sizes], [files.offsets, offsets]] as const) {
-			const handle = await open(temp(name), 'w'); // eslint-disable-line no-await-in-loop
+			const handle = await open(temp(name), 'w');
 			try {
-				await handle.writeFile(Buffer.from(array.buffer, array.byteOffset, array.byteLength)); // eslint-disable-line no-await-in-loop
-				await handle.sync(); // eslint-disable-line no-await-in-loop
+				await handle.writeFile(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+				await handle.sync();
 			} finally {
-				await handle.close(); // eslint-disable-line no-await-in-loop
+				await handle.close();
 			}
 		}
 
 		await writeTemp(temp(files.decisions), async writer => {
-			for (const decision of plan.decisions) await writer.write(JSON.stringify(decision satisfies Decision) + '\n'); // eslint-disable-line no-await-in-loop
+			for (const decision of plan.decisions) await writer.write(JSON.stringify(decision satisfies Decision) + '\n');
 		});
 
 		const planJson = Buffer.from(JSON.stringify(header, null, '\t') + '\n', 'utf8');
@@ -232,7 +232,7 @@ export async function writePlan(planDir: string, header: PlanHeader, store: Inve
 
 		await rm(join(planDir, files.plan), {force: true});
 		await syncDirectory(planDir);
-		for (const name of [files.archives, files.sizes, files.offsets, files.decisions]) await rename(temp(name), join(planDir, name)); // eslint-disable-line no-await-in-loop
+		for (const name of [files.archives, files.sizes, files.offsets, files.decisions]) await rename(temp(name), join(planDir, name));
 		await syncDirectory(planDir);
 		await rename(planTemp, join(planDir, files.plan));
 		await syncDirectory(planDir);
@@ -340,7 +340,7 @@ export async function readPlanArchivesAt(planDir: string, indexes: number[]): Pr
 			const length = offsets[index + 1] - offsets[index];
 			if (!(length > 0 && length < 1 << 20)) continue;
 			const buffer = Buffer.alloc(length);
-			await handle.read(buffer, 0, length, offsets[index]); // eslint-disable-line no-await-in-loop
+			await handle.read(buffer, 0, length, offsets[index]);
 			try {
 				const value = JSON.parse(buffer.toString('utf8')) as unknown;
 				if (Array.isArray(value) && value.length === 6) found.set(index, value as PlanArchive);

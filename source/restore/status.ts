@@ -74,7 +74,7 @@ export async function readPlanStatus(planDir: string, now = Date.now()): Promise
 	let updatedAt: number | null = null;
 	const shards: ShardSummary[] = [];
 	for (const name of shardNames) {
-		const state = await readShardState(join(planDir, files.shards, name), n); // eslint-disable-line no-await-in-loop
+		const state = await readShardState(join(planDir, files.shards, name), n);
 		shards.push({name, updatedAt: state.updatedAt, badRecords: state.badRecords, bytesPerSecond: state.bytesPerSecond});
 		const s = state.states;
 		if (shards.length === 1) {

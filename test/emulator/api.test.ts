@@ -20,7 +20,6 @@ describe('vault and job listings over the real SDK', () => {
 		archiveId = e.addArchive('vault-00', {size: MiB + 10, description: 'one', creationDate: '2014-03-04T05:06:07.000Z'}).archiveId;
 		for (let i = 0; i < 120; i++) {
 			const status = i % 10 === 3 ? 'InProgress' : i % 10 === 6 ? 'Failed' : 'Succeeded';
-			// eslint-disable-next-line no-await-in-loop
 			jobIds.push(await e.addJob('vault-00', {type: 'archive-retrieval', archiveId, status, description: `job ${i}`, completedAt: status === 'InProgress' ? undefined : new Date(time.now() - hour).toISOString()}));
 		}
 	});
@@ -31,7 +30,6 @@ describe('vault and job listings over the real SDK', () => {
 		let marker: string | undefined;
 		let pages = 0;
 		do {
-			// eslint-disable-next-line no-await-in-loop
 			const page = await glacier.send(new ListVaultsCommand({accountId: '-', marker}));
 			pages++;
 			if (page.Marker) expect(page.VaultList).toHaveLength(10);
@@ -68,7 +66,6 @@ describe('vault and job listings over the real SDK', () => {
 			const pages: number[] = [];
 			let marker: string | undefined;
 			do {
-				// eslint-disable-next-line no-await-in-loop
 				const page = await glacier.send(new ListJobsCommand({accountId: '-', vaultName: 'vault-00', marker, ...filter}));
 				pages.push(page.JobList!.length);
 				ids.push(...page.JobList!.map(j => j.JobId!));

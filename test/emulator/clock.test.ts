@@ -67,9 +67,7 @@ describe('the emulated clock and tier delays', () => {
 		let status = (await describe_(glacier, jobId)).StatusCode;
 		if (performance.now() - started < 900) expect(status).toBe('InProgress');
 		while (status !== 'Succeeded' && performance.now() - started < 10_000) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 50));
-			// eslint-disable-next-line no-await-in-loop
 			status = (await describe_(glacier, jobId)).StatusCode;
 		}
 

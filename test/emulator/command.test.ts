@@ -92,7 +92,6 @@ describe('thaw emulator', () => {
 			child.stderr.on('data', (part: Buffer) => {
 				stderr += part.toString();
 			});
-			// eslint-disable-next-line no-await-in-loop
 			const [code] = await once(child, 'exit');
 			expect(code, args.join(' ')).toBe(2);
 			expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);

@@ -71,7 +71,7 @@ describe('DeleteArchive and DeleteVault as Glacier does them', () => {
 		const arn = `arn:aws:glacier:us-east-1:${e.accountId}:vaults/v`;
 		const refused = {name: 'InvalidParameterValueException', message: `Vault not empty or recently written to: ${arn}`, $metadata: {httpStatusCode: 400}};
 		await expect(glacier.send(new DeleteVaultCommand({accountId: '-', vaultName: 'v'}))).rejects.toMatchObject(refused);
-		for (const archiveId of ids) await glacier.send(new DeleteArchiveCommand({accountId: '-', vaultName: 'v', archiveId})); // eslint-disable-line no-await-in-loop
+		for (const archiveId of ids) await glacier.send(new DeleteArchiveCommand({accountId: '-', vaultName: 'v', archiveId}));
 		// Empty now, but written to since the last inventory.
 		await expect(glacier.send(new DeleteVaultCommand({accountId: '-', vaultName: 'v'}))).rejects.toMatchObject(refused);
 		time.advance((24 * hour) - 1);

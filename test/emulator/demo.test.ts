@@ -27,10 +27,8 @@ describe('demo data', () => {
 	/** The jobs once every one the clock has completed shows its final status (their hashes are computed in the background). */
 	const settled = async (vaultName: string) => {
 		for (let i = 0; i < 1200; i++) {
-			// eslint-disable-next-line no-await-in-loop
 			const list = await jobs(vaultName);
 			if (list.every(j => j.StatusCode !== 'InProgress' || /in ?progress/i.test(j.JobDescription ?? ''))) return list;
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 25));
 		}
 
@@ -53,7 +51,6 @@ describe('demo data', () => {
 	it('never dates a job in the future: created before now, completed after created', async () => {
 		const names = e.summary().map(v => v.vault);
 		for (const name of names) {
-			// eslint-disable-next-line no-await-in-loop
 			for (const job of await jobs(name)) {
 				const created = Date.parse(job.CreationDate!);
 				expect(created, `${name}: ${job.JobDescription}`).toBeLessThanOrEqual(time.now());
@@ -132,9 +129,7 @@ describe('demo data', () => {
 			const a = (await settled('backups-mixed'))[0];
 			let b = await other.send(new DescribeJobCommand({accountId: '-', vaultName: 'backups-mixed', jobId: a.JobId}));
 			for (let i = 0; i < 400 && b.StatusCode === 'InProgress'; i++) {
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 25));
-				// eslint-disable-next-line no-await-in-loop
 				b = await other.send(new DescribeJobCommand({accountId: '-', vaultName: 'backups-mixed', jobId: a.JobId}));
 			}
 

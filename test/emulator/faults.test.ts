@@ -90,7 +90,6 @@ describe('fault injection, observed over HTTP', () => {
 		expect(e.requests.slice(before).map(r => r.status)).toEqual([400, 400, 200]);
 		e.faults.add({kind: 'throttle', op: 'DescribeJob', times: Number.POSITIVE_INFINITY});
 		for (let i = 0; i < 3; i++) {
-			// eslint-disable-next-line no-await-in-loop
 			await expect(glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'v', jobId}))).rejects.toMatchObject({name: 'ThrottlingException'});
 		}
 	});

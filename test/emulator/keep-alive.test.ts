@@ -127,11 +127,8 @@ describe('keep-alive connections after faults', () => {
 		try {
 			e.faults.add({kind: 'bandwidth', bytesPerSecond: 4 * MiB, times: Number.POSITIVE_INFINITY});
 			for (let round = 0; round < 4; round++) {
-				// eslint-disable-next-line no-await-in-loop
 				const out = await within(5000, `round ${round}: GetJobOutput`, glacier.send(new GetJobOutputCommand({accountId: '-', vaultName: 'v', jobId, range: `bytes=0-${(512 * 1024) - 1}`})));
-				// eslint-disable-next-line no-await-in-loop
 				expect((await bodyBytes(out.body)).length).toBe(512 * 1024);
-				// eslint-disable-next-line no-await-in-loop
 				const job = await within(3000, `round ${round}: DescribeJob`, glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'v', jobId})));
 				expect(job.StatusCode).toBe('Succeeded');
 			}

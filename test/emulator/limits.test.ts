@@ -48,7 +48,6 @@ describe('what Glacier enforces on InitiateJob', () => {
 		await glacier.send(new SetDataRetrievalPolicyCommand({accountId: '-', Policy: {Rules: [{Strategy: 'FreeTier'}]}}));
 		expect((await glacier.send(new GetDataRetrievalPolicyCommand({accountId: '-'}))).Policy).toEqual({Rules: [{Strategy: 'FreeTier'}]});
 		for (const rules of [[{Strategy: 'BytesPerHour'}], [{Strategy: 'FreeTier', BytesPerHour: 5}], [{Strategy: 'Unlimited'}], []]) {
-			// eslint-disable-next-line no-await-in-loop
 			await expect(glacier.send(new SetDataRetrievalPolicyCommand({accountId: '-', Policy: {Rules: rules}}))).rejects.toMatchObject({name: 'InvalidParameterValueException'});
 		}
 
@@ -74,7 +73,7 @@ describe('what Glacier enforces on InitiateJob', () => {
 		await initiate(glacier, ids[2]);
 		// Lifting the policy lets it through at once.
 		await glacier.send(new SetDataRetrievalPolicyCommand({accountId: '-', Policy: {Rules: [{Strategy: 'None'}]}}));
-		for (let i = 0; i < 5; i++) await initiate(glacier, ids[i % 3]); // eslint-disable-line no-await-in-loop
+		for (let i = 0; i < 5; i++) await initiate(glacier, ids[i % 3]);
 	});
 
 	it('FreeTier: a daily allowance of Standard retrievals (freeTierBytesPerDay, default 10 GiB / 30), over rolling 24 emulated hours', async () => {
@@ -92,7 +91,7 @@ describe('what Glacier enforces on InitiateJob', () => {
 	it('Expedited beyond expeditedCapacity per 5 emulated minutes gets 400 InsufficientCapacityException; Standard and Bulk never do', async () => {
 		const time = clock();
 		const {e, glacier, ids} = await setUp({now: time.now, expeditedCapacity: 3});
-		for (let i = 0; i < 3; i++) await initiate(glacier, ids[i], 'Expedited'); // eslint-disable-line no-await-in-loop
+		for (let i = 0; i < 3; i++) await initiate(glacier, ids[i], 'Expedited');
 		await expect(initiate(glacier, ids[0], 'Expedited')).rejects.toMatchObject({name: 'InsufficientCapacityException', $metadata: {httpStatusCode: 400}});
 		await initiate(glacier, ids[0], 'Standard');
 		await initiate(glacier, ids[0], 'Bulk');

@@ -25,7 +25,6 @@ let marker = null;
 let pages = 0;
 let jobs = 0;
 do {
-	// eslint-disable-next-line no-await-in-loop
 	const body = await (await fetch(`${e.url}/-/vaults/v/jobs${marker ? `?marker=${marker}` : ''}`, {headers})).json();
 	marker = body.Marker;
 	pages++;

@@ -59,7 +59,6 @@ describe('ListJobs over thousands of jobs', () => {
 		expect((await glacier.send(new ListJobsCommand({accountId: '-', vaultName: 'many', limit: 1}))).JobList).toHaveLength(1);
 		expect((await glacier.send(new ListJobsCommand({accountId: '-', vaultName: 'many', limit: 1000}))).JobList).toHaveLength(50);
 		for (const limit of ['0', 'x', '-1']) {
-			// eslint-disable-next-line no-await-in-loop
 			const answer = await raw(e.url, `/-/vaults/many/jobs?limit=${limit}`, {headers: glacierHeaders});
 			expect(answer.status).toBe(400);
 			expect(JSON.parse(answer.body.toString()).code).toBe('InvalidParameterValueException');

@@ -56,7 +56,6 @@ describe('GetJobOutput', () => {
 		const hashes: string[] = [];
 		for (let start = 0; start < size; start += chunk) {
 			const end = Math.min(size, start + chunk) - 1;
-			// eslint-disable-next-line no-await-in-loop
 			const {out, bytes} = await get(whole, `bytes=${start}-${end}`);
 			expect(bytes.length).toBe(end - start + 1);
 			expect(out.checksum).toBe(treeHash(bytes));
@@ -68,7 +67,6 @@ describe('GetJobOutput', () => {
 
 	it('sends no checksum for unaligned ranges', async () => {
 		for (const range of [`bytes=100-${MiB + 99}`, `bytes=${MiB}-${(3 * MiB) - 1}`, `bytes=${MiB}-${size - 1}`, 'bytes=0-99']) {
-			// eslint-disable-next-line no-await-in-loop
 			const {out, bytes} = await get(whole, range);
 			expect(out.status).toBe(206);
 			expect(out.checksum, range).toBeUndefined();

@@ -19,9 +19,7 @@ describe('the restore-demo vault', () => {
 		expect(jobs).toHaveLength(1);
 		let job = jobs[0];
 		for (let i = 0; i < 800 && job.StatusCode !== 'Succeeded'; i++) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 25));
-			// eslint-disable-next-line no-await-in-loop
 			job = await glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'restore-demo', jobId: job.JobId}));
 		}
 
@@ -104,9 +102,7 @@ describe('the restore-demo vault', () => {
 		e.advance(60_000);
 		let job = await glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'restore-demo', jobId}));
 		for (let i = 0; i < 800 && job.StatusCode !== 'Succeeded'; i++) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 25));
-			// eslint-disable-next-line no-await-in-loop
 			job = await glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'restore-demo', jobId}));
 		}
 

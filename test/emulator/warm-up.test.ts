@@ -35,9 +35,7 @@ describe('hashing never blocks a request', () => {
 
 		let done = pending;
 		for (let i = 0; i < 2000 && done.StatusCode === 'InProgress'; i++) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 20));
-			// eslint-disable-next-line no-await-in-loop
 			done = await glacier.send(new DescribeJobCommand({accountId: '-', vaultName: 'v', jobId}));
 		}
 
@@ -66,7 +64,6 @@ describe('the hashing worker', () => {
 	it('computes the same leaves as the main-thread generator, from any MiB offset', async () => {
 		const key = contentKey('worker-check');
 		for (const [offset, length] of [[0, 1], [0, MiB], [0, (2 * MiB) + 17], [3 * MiB, (5 * MiB) - 1], [7 * MiB, 0]]) {
-			// eslint-disable-next-line no-await-in-loop
 			const leaves = await worker.hashLeaves(key, offset, length);
 			expect(leaves.length).toBe(Math.ceil(length / MiB) * 32);
 			expect(leaves.equals(hashLeavesInline(key, offset, length))).toBe(true);

@@ -169,7 +169,7 @@ describe('restore journal', () => {
 		const dir = await shardDir();
 		const records = randomRecords(1000, 4000, 7);
 		const journal = await RestoreJournal.open(dir, 1000);
-		for (const record of records.slice(0, 2500)) await journal.append(record); // eslint-disable-line no-await-in-loop
+		for (const record of records.slice(0, 2500)) await journal.append(record);
 		const logBefore = (await stat(join(dir, 'journal.log'))).size;
 		await journal.compact();
 		const logAfter = (await stat(join(dir, 'journal.log'))).size;
@@ -178,7 +178,7 @@ describe('restore journal', () => {
 		const fromSnapshot = await readShardState(dir, 1000);
 		expect(comparable(fromSnapshot)).toEqual(comparable(reference(1000, records.slice(0, 2500))));
 		expect(fromSnapshot.replayed).toBe(0);
-		for (const record of records.slice(2500)) await journal.append(record); // eslint-disable-line no-await-in-loop
+		for (const record of records.slice(2500)) await journal.append(record);
 		await journal.close();
 		const state = await readShardState(dir, 1000);
 		expect(state.replayed).toBe(1500);
@@ -189,7 +189,7 @@ describe('restore journal', () => {
 		const dir = await shardDir();
 		const records = randomRecords(50, 300, 3);
 		const journal = await RestoreJournal.open(dir, 50, {autoCompactRecords: 100});
-		for (const record of records) await journal.append(record); // eslint-disable-line no-await-in-loop
+		for (const record of records) await journal.append(record);
 		await journal.close();
 		const state = await readShardState(dir, 50);
 		expect(state.replayed).toBeLessThan(100);

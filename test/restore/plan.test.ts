@@ -228,7 +228,7 @@ describe('thaw restore plan: prices', () => {
 		expect(json.prices.source).toContain(prices);
 		for (const [content, why] of [['not json', /not JSON/], ['[]', /not a JSON object/], [JSON.stringify({Bulk: {perGB: 1, per1000Requests: 1}}), /"Standard" is missing/], [JSON.stringify({Bulk: {perGB: -1, per1000Requests: 1}, Standard: {perGB: 1, per1000Requests: 1}, Expedited: {perGB: 1, per1000Requests: 1}, transferOutPerGB: 0}), /Bulk\.perGB/]] as const) {
 			writeFileSync(prices, content);
-			const bad = await thaw('restore', 'plan', path.join(dir, 'Q'), '--vault-name', 'photos', '--inventory', file, '--prices', prices, '--endpoint-url', 'http://127.0.0.1:1'); // eslint-disable-line no-await-in-loop
+			const bad = await thaw('restore', 'plan', path.join(dir, 'Q'), '--vault-name', 'photos', '--inventory', file, '--prices', prices, '--endpoint-url', 'http://127.0.0.1:1');
 			expect(bad.code).toBe(2);
 			expect(bad.stderr).toMatch(why);
 			expect(bad.stderr.trim().split('\n')).toHaveLength(1);
@@ -322,7 +322,6 @@ describe('thaw restore plan against the emulator (real HTTP)', () => {
 		for (const format of ['json', 'csv']) {
 			const before = emulator.requests.length;
 			const planDir = path.join(dir, format);
-			// eslint-disable-next-line no-await-in-loop
 			const result = await thaw('restore', 'plan', planDir, '--vault-name', 'family', '--inventory-job-id', jobs[format], '--to', path.join(dir, 'out'), '--output', 'json', '--endpoint-url', emulator.url);
 			expect(result.stderr).toBe('');
 			expect(result.code).toBe(0);

@@ -29,8 +29,8 @@ beforeAll(async () => {
 	const journal = await RestoreJournal.open(shard, sizes.length);
 	const r = (record: Parameters<RestoreJournal['append']>[0]) => journal.append(record);
 	for (const i of [0, 1, 2, 3, 5, 6]) {
-		await r({t: 'intent', i, at: t0}); // eslint-disable-line no-await-in-loop
-		await r({t: 'initiated', i, jobId: `job-${i}`, tier: 'Standard', at: t0 + 1}); // eslint-disable-line no-await-in-loop
+		await r({t: 'intent', i, at: t0});
+		await r({t: 'initiated', i, jobId: `job-${i}`, tier: 'Standard', at: t0 + 1});
 	}
 
 	await r({t: 'ready', i: 0, jobId: 'job-0', completedAt: t0 + (4 * hour), at: t0 + (4 * hour)});

@@ -49,7 +49,6 @@ describe('endless pagination on screen', () => {
 				emulator.createVault('photos');
 				const {archiveId} = emulator.addArchive('photos', {size: 1024, description: 'x'});
 				for (let i = 0; i < 60; i++) {
-					// eslint-disable-next-line no-await-in-loop
 					await emulator.addJob('photos', {type: 'archive-retrieval', archiveId, description: `job ${String(i).padStart(2, '0')}`});
 				}
 

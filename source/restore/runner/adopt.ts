@@ -96,7 +96,6 @@ export async function adoptAll(context: Context): Promise<number> {
 	const {jobs, pages} = await walkTaggedJobs(context, {});
 	const {plan} = context;
 	for (let position = 0; position < plan.index.length; position++) {
-		// eslint-disable-next-line no-await-in-loop
 		await reconcile(context, position, jobs.get(plan.index[position]), true);
 	}
 

@@ -134,13 +134,11 @@ export class Downloader {
 			dir = join(dir, segments[k]);
 			if (this.safeDirs.has(dir)) continue;
 			try {
-				// eslint-disable-next-line no-await-in-loop
 				await mkdir(dir);
 			} catch (error) {
 				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw localError(error, `create the folder ${dir}`);
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			const info = await lstat(dir);
 			if (info.isSymbolicLink()) throw new ThawError(`${inert(dir)} is a symbolic link: thaw never writes through one (it could lead outside ${inert(root)}); move it away and run again`, ExitCode.local);
 			if (!info.isDirectory()) throw new ThawError(`${inert(dir)} is a file, not a folder: move it away and run again`, ExitCode.local);

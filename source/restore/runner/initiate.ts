@@ -98,7 +98,6 @@ export class Initiator {
 		// The folder may not exist yet: the disk it will be on is its nearest existing parent's.
 		for (let dir = this.context.plan.header.to; ; dir = dirname(dir)) {
 			try {
-				// eslint-disable-next-line no-await-in-loop
 				const info = await statfs(dir);
 				return Number(info.bavail) * Number(info.bsize);
 			} catch {
@@ -159,7 +158,6 @@ export class Initiator {
 			const chosen: number[] = [];
 			for (const position of positions) {
 				// A file already under its final name with the right bytes (an earlier run, a crash after the rename) is not fetched again.
-				// eslint-disable-next-line no-await-in-loop
 				if (!await this.checkExisting(position)) chosen.push(position);
 			}
 
@@ -187,13 +185,11 @@ export class Initiator {
 			}
 
 			while (flights.size >= IN_FLIGHT) {
-				// eslint-disable-next-line no-await-in-loop
 				await Promise.race(flights);
 			}
 
 			const delay = this.aimd.delay(Date.now());
 			if (delay > 0) {
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, delay));
 			}
 

@@ -28,7 +28,6 @@ export async function poll(context: Context, active: ReadonlySet<number>, full =
 		const state = journal.state.states[i];
 		if (state === StateCode.verified || state === StateCode.failed || active.has(position)) continue;
 		if (state === StateCode.ready && found.some(job => job.JobId === journal.state.jobIds.get(i) && job.StatusCode === 'Succeeded')) continue;
-		// eslint-disable-next-line no-await-in-loop
 		await reconcile(context, position, found, false);
 		if (journal.state.states[i] === StateCode.ready) ready++;
 	}
@@ -42,7 +41,6 @@ export async function poll(context: Context, active: ReadonlySet<number>, full =
 		if (state !== StateCode.ready && state !== StateCode.downloading && !(complete && state === StateCode.initiated)) continue;
 		if (jobs.get(i)?.some(job => job.JobId === jobId)) continue;
 		gone++;
-		// eslint-disable-next-line no-await-in-loop
 		await context.reinitiate(position, 'the job\'s output expired before it was downloaded: initiating again');
 	}
 
@@ -51,7 +49,6 @@ export async function poll(context: Context, active: ReadonlySet<number>, full =
 			if (jobs.has(i)) continue;
 			const position = plan.position[i];
 			context.uncertain.delete(i);
-			// eslint-disable-next-line no-await-in-loop
 			await reconcile(context, position, undefined, true);
 		}
 	}

@@ -196,7 +196,6 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 		if (options.retryFailed) {
 			for (let position = 0; position < plan.index.length; position++) {
 				const i = plan.index[position];
-				// eslint-disable-next-line no-await-in-loop
 				if (journal.state.states[i] === StateCode.failed) await journal.append({t: 'reinitiate', i, reason: `retrying after: ${journal.state.failures.get(i) ?? 'a failure'} (--retry-failed)`, at: Date.now()});
 			}
 		}
@@ -213,12 +212,10 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 			let polls = 0;
 			while (!controller.signal.aborted) {
 				store.set({nextPollAt: Date.now() + pollMs});
-				// eslint-disable-next-line no-await-in-loop
 				await sleep(pollMs, controller.signal);
 				if (controller.signal.aborted) break;
 				failpoint('poll');
 				try {
-					// eslint-disable-next-line no-await-in-loop
 					await poll(context, downloader.active, ++polls % FULL_WALK_EVERY === 0);
 					failures = 0;
 				} catch (error) {
@@ -240,9 +237,7 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 		// The initiator: a wave whenever the pacing allows one.
 		loops.push((async () => {
 			while (!controller.signal.aborted) {
-				// eslint-disable-next-line no-await-in-loop
 				const started = await initiator.wave();
-				// eslint-disable-next-line no-await-in-loop
 				if (!started) await sleep(started ? 0 : 200, controller.signal);
 			}
 		})().catch(abort));
@@ -253,14 +248,11 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 			if (unfinished() === 0) break;
 			if (Date.now() - lastCompact > COMPACT_EVERY_MS) {
 				lastCompact = Date.now();
-				// eslint-disable-next-line no-await-in-loop
 				await journal.compact();
 			}
 
 			// Woken by changes, but a scan of the shard's states at most every 100 ms (a million archives cost ~2 ms a scan).
-			// eslint-disable-next-line no-await-in-loop
 			await sleep(100, controller.signal);
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise<void>(resolve => {
 				wakeUp = resolve;
 				setTimeout(resolve, 400).unref();
