@@ -22,3 +22,13 @@ export function formatBytes(bytes: number | undefined | null): string {
 	if (text === '1024' && unit < units.length - 1) return `1.00 ${units[unit + 1]}`;
 	return `${text} ${units[unit]}`;
 }
+
+/** A duration as a clock reads it, for progress lines and ETAs: 65 -> '1:05', 3725 -> '1:02:05'; unknown -> '--:--'. */
+export function formatClock(seconds: number): string {
+	if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+	const s = Math.round(seconds);
+	const h = Math.floor(s / 3600);
+	const m = Math.floor((s % 3600) / 60);
+	const rest = String(s % 60).padStart(2, '0');
+	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}

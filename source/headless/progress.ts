@@ -5,7 +5,7 @@
  * the engine logs are printed as their own lines in both modes.
  */
 import type {DownloadSnapshot, DownloadStore} from '../engine/download-state.js';
-import {formatBytes} from '../format.js';
+import {formatBytes, formatClock} from '../format.js';
 
 export type ProgressMode = 'live' | 'lines' | 'off';
 
@@ -17,14 +17,8 @@ export type ProgressOptions = {
 	now?: () => number;
 };
 
-export function formatDuration(seconds: number): string {
-	if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
-	const s = Math.round(seconds);
-	const h = Math.floor(s / 3600);
-	const m = Math.floor((s % 3600) / 60);
-	const rest = String(s % 60).padStart(2, '0');
-	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
-}
+/** The progress lines' duration format (the one in source/format.ts). */
+export const formatDuration = formatClock;
 
 /** One line: bytes, percent, rate, ETA, chunks verified, retries. */
 export function progressLine(snapshot: DownloadSnapshot): string {

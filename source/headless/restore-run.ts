@@ -12,7 +12,7 @@ import {startRestore, type RunResult} from '../restore/runner/runner.js';
 import type {RunSnapshot, RunStoreView} from '../restore/runner/store.js';
 import {readPlanHeader} from '../restore/runner/plan.js';
 import {parseShard} from '../restore/shard.js';
-import {formatBytes, formatDuration} from '../restore/runner/format.js';
+import {formatBytes, formatClock as formatDuration} from '../format.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, integer, parse} from './args.js';
 
 export const help = `Usage: thaw restore run PLAN [options]

@@ -13,9 +13,10 @@
  * at any point leaves either the old snapshot + old log or the new snapshot
  * (+ an old log that replay knows to skip).
  */
-import {open, rename, type FileHandle} from 'node:fs/promises';
+import {open, type FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
 import {ExitCode, ThawError} from '../errors.js';
+import {writeFileAtomic} from './atomic.js';
 import {
 	applyRecord, encodeLine, encodeSnapshot, logFile, replayShard, stateFile,
 	type JournalRecord, type LogHeader, type ShardState,
@@ -36,32 +37,6 @@ export type OpenOptions = {
 
 type Pending = {lines: string[]; records: JournalRecord[]; sync: boolean; waiters: Array<{resolve: () => void; reject: (error: Error) => void}>};
 
-async function syncDirectory(dir: string): Promise<void> {
-	let handle: FileHandle | undefined;
-	try {
-		handle = await open(dir, 'r');
-		await handle.sync();
-	} catch {
-		// Some file systems cannot fsync a directory; the rename itself is still atomic.
-	} finally {
-		await handle?.close();
-	}
-}
-
-/** Write a file under its final name atomically: temp, fsync, rename, fsync the folder. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-	const temporary = `${path}.tmp-${process.pid}`;
-	const handle = await open(temporary, 'w');
-	try {
-		await handle.writeFile(data);
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
-
-	await rename(temporary, path);
-	await syncDirectory(join(path, '..'));
-}
 
 export class RestoreJournal {
 	readonly state: ShardState;

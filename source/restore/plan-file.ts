@@ -15,6 +15,7 @@ import {join} from 'node:path';
 import {createInterface} from 'node:readline';
 import {ExitCode, ThawError} from '../errors.js';
 import {inert} from '../inert.js';
+import {syncDirectory} from './atomic.js';
 import type {InventoryStore} from '../inventory/store.js';
 import type {Decision, PlanResult, Versions} from './plan/build.js';
 import type {Estimate, PriceTable, PriceTier} from './prices.js';
@@ -66,18 +67,6 @@ function localError(what: string, path: string, error: unknown): ThawError {
 	const code = (error as NodeJS.ErrnoException).code;
 	const reason = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message;
 	return new ThawError(`cannot ${what} ${inert(path)}: ${inert(reason)}`, ExitCode.local, {cause: error});
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-	let handle: FileHandle | undefined;
-	try {
-		handle = await open(dir, 'r');
-		await handle.sync();
-	} catch {
-		// Not every file system can fsync a folder; the renames are still atomic.
-	} finally {
-		await handle?.close();
-	}
 }
 
 /** Does any shard directory hold a runner's state (a journal or a snapshot)? */

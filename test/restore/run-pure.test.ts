@@ -197,6 +197,6 @@ describe('thaw restore run arguments and progress line', async () => {
 			downloading: 1, initiatedThisRun: 3, adopted: 0, reinitiated: 2, throttles: 4, initiateRate: 5, bytesPerSecond: 2 * MiB, pacingBytesPerSecond: 2 * MiB,
 			limitedBy: 'window', waiting: null, nextPollAt: 1000 + 65_000, startedAt: 0, log: [],
 		}, 1000);
-		expect(line).toBe('5/20 verified (5.0 MiB / 20.0 MiB, 25%)  3 in retrieval  1 ready  1 downloading  1 failed  2 re-initiated  4 throttled  2.0 MiB/s  paced by window  next poll 1:05');
+		expect(line).toBe('5/20 verified (5.00 MiB / 20.0 MiB, 25%)  3 in retrieval  1 ready  1 downloading  1 failed  2 re-initiated  4 throttled  2.00 MiB/s  paced by window  next poll 1:05');
 	});
 });

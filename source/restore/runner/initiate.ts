@@ -21,7 +21,7 @@ import {inert} from '../../inert.js';
 import {StateCode} from '../state.js';
 import type {Aimd} from './aimd.js';
 import {outstandingStates, type Context} from './context.js';
-import {formatBytes, formatDuration} from './format.js';
+import {formatBytes, formatClock as formatDuration} from '../../format.js';
 import {ASSUMED_BYTES_PER_SECOND, nextWave} from './pacing.js';
 import type {Tier} from './plan.js';
 import {formatTag} from './tag.js';
