@@ -175,6 +175,10 @@ export function applyRecord(state: ShardState, record: JournalRecord): void {
 		}
 
 		case 'initiated': {
+			// The same job told twice (the poll adopted it while its own InitiateJob answer was on the way):
+			// one InitiateJob, and the archive keeps whatever state it has reached since.
+			const current = state.states[record.i];
+			if (state.jobIds.get(record.i) === record.jobId && (current === StateCode.initiated || current === StateCode.ready || current === StateCode.downloading || current === StateCode.verified)) break;
 			state.states[record.i] = StateCode.initiated;
 			state.jobIds.set(record.i, record.jobId);
 			state.completedAt.delete(record.i);

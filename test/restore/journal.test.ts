@@ -64,6 +64,25 @@ function comparable(state: ShardState) {
 }
 
 describe('restore journal', () => {
+	it('the same job told twice is one InitiateJob, and the archive keeps the state it reached (adopted by the poll while its own answer was on the way)', async () => {
+		const dir = await shardDir();
+		const journal = await RestoreJournal.open(dir, 1);
+		await journal.append({t: 'intent', i: 0, at: 1});
+		// The poll's walk saw the job first (adopted it), and it had already completed.
+		await journal.append({t: 'initiated', i: 0, jobId: 'J1', tier: 'Bulk', at: 2});
+		await journal.append({t: 'ready', i: 0, jobId: 'J1', completedAt: 3, at: 4});
+		// Then the InitiateJob call's own answer is journaled.
+		await journal.append({t: 'initiated', i: 0, jobId: 'J1', tier: 'Bulk', at: 5});
+		expect(journal.state.states[0]).toBe(StateCode.ready);
+		expect(journal.state.completedAt.get(0)).toBe(3);
+		expect(journal.state.initiations[0]).toBe(1);
+		// A different job for the same archive is a second InitiateJob (paid for): counted.
+		await journal.append({t: 'initiated', i: 0, jobId: 'J2', tier: 'Bulk', at: 6});
+		expect(journal.state.initiations[0]).toBe(2);
+		await journal.close();
+		expect([...(await readShardState(dir, 1)).initiations]).toEqual([2]);
+	});
+
 	it('walks an archive through its life', async () => {
 		const dir = await shardDir();
 		const journal = await RestoreJournal.open(dir, 3);
