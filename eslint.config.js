@@ -57,9 +57,4 @@ export default tseslint.config(
 			'react-hooks/exhaustive-deps': 'error',
 		},
 	},
-	{
-		// Split into screens/inventory/ (state reducer, keys hook, view) after the inventory room's edits to it land.
-		files: ['source/ui/screens/Inventory.tsx'],
-		rules: {'react-hooks/exhaustive-deps': 'off'},
-	},
 );

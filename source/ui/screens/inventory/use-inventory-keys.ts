@@ -1,0 +1,190 @@
+import {existsSync} from 'node:fs';
+import {resolve} from 'node:path';
+import {inert} from '../../../inert.js';
+import {ExportExistsError, exportRows} from '../../../inventory/export-file.js';
+import {useNavigation, useServices} from '../../context.js';
+import {errorLine} from '../../error-line.js';
+import {useKeys} from '../../hooks/use-keys.js';
+import type {SortKey} from '../../inventory/columns.js';
+import {commandFor} from '../../keymap.js';
+import type {InventorySpec} from '../../routes.js';
+import {exportBase, exportedNotice, markAllNotice, vaultOf} from './inventory-status.js';
+import type {InventoryState} from './use-inventory-state.js';
+
+/** A file name in `folder` that does not exist yet: base.ext, else base-2.ext, base-3.ext... */
+function freeName(folder: string, base: string, ext: string): string {
+	for (let n = 1; ; n++) {
+		const path = resolve(folder, `${base}${n === 1 ? '' : `-${n}`}.${ext}`);
+		if (!existsSync(path)) return path;
+	}
+}
+
+/**
+ * The inventory browser's keys, all through the key map: the table's (list
+ * and inventory scopes), the details view's, and the export dialog's (the
+ * setup scope). Returns the export itself, which the overwrite question runs.
+ */
+export function useInventoryKeys(state: InventoryState, spec: InventorySpec, active: boolean): {runExport: (overwrite: boolean) => void} {
+	const services = useServices();
+	const navigation = useNavigation();
+	const {load, store, filter, columns, ui, dispatch, mask, order, view, marks, list, current} = state;
+	const {mode, dialog, notice} = ui;
+	const vaultName = vaultOf(spec);
+	const marked = () => {
+		dispatch({type: 'marked'});
+	};
+
+	const openExport = () => {
+		if (!store) return;
+		const which = marks && marks.count > 0 ? 'marked' : 'shown';
+		const folder = services.settings.get().downloadFolder ?? services.cwd;
+		dispatch({type: 'openExport', dialog: {which, format: 'csv', file: freeName(folder, `${exportBase(spec)}-${which === 'marked' ? 'marked' : (mask ? 'filtered' : 'all')}`, 'csv'), focus: 2}});
+	};
+
+	const runExport = (overwrite: boolean) => {
+		if (!store || !marks || !dialog) return;
+		const rows = dialog.which === 'marked' ? marks.rows(order) : view;
+		const file = resolve(dialog.file.trim());
+		if (dialog.file.trim() === '') {
+			dispatch({type: 'exportFailed', error: 'give a file name'});
+			return;
+		}
+
+		dispatch({type: 'exportStarted'});
+		exportRows(store, rows, dialog.format, file, {overwrite}).then(({bytes}) => {
+			dispatch({type: 'exported', notice: exportedNotice(rows.length, dialog.format, bytes, file)});
+		}, (error: unknown) => {
+			if (error instanceof ExportExistsError) dispatch({type: 'exportExists', file});
+			else dispatch({type: 'exportFailed', error: errorLine(error)});
+		});
+	};
+
+	const retrieve = () => {
+		if (!store || !marks) return;
+		if (!vaultName) {
+			dispatch({type: 'notice', notice: {text: 'Opened from a file: to start retrievals, give --vault-name V (the vault it lists).', tone: 'warn'}});
+			return;
+		}
+
+		if (marks.count === 0) {
+			dispatch({type: 'notice', notice: {text: 'Mark the archives to retrieve first: space marks one, * marks every archive shown.', tone: 'warn'}});
+			return;
+		}
+
+		const rows = marks.rows(order);
+		const archives = Array.from(rows, i => ({archiveId: store.archiveId(i), size: store.sizes[i], name: inert(store.displayName(i))}));
+		navigation.push({screen: 'retrieve', vaultName, archives, onStarted: spec.onJobsStarted});
+	};
+
+	useKeys((input, key) => {
+		const command = commandFor(['list', 'inventory', 'global'], input, key);
+		if (!store) {
+			if (command === 'back') navigation.pop();
+			else if (command === 'reload') load.reload();
+			else if (command === 'skipBad' && load.malformed) load.reload({skipBad: true});
+			return;
+		}
+
+		if (!command || !marks) return;
+		if (list.move(command)) {
+			dispatch({type: 'clearNotice'});
+			return;
+		}
+
+		switch (command) {
+			case 'open': {
+				if (current !== undefined) dispatch({type: 'openDetails'});
+				break;
+			}
+
+			case 'filter': {
+				dispatch({type: 'clearNotice'});
+				filter.start();
+				break;
+			}
+
+			case 'sortNext': {
+				const keys: Array<SortKey | undefined> = [undefined, ...columns.map(c => c.sortKey)];
+				dispatch({type: 'sortNext', keys});
+				break;
+			}
+
+			case 'sortReverse': {
+				dispatch({type: 'sortReverse'});
+				break;
+			}
+
+			case 'reload': {
+				load.reload();
+				break;
+			}
+
+			case 'mark': {
+				if (current === undefined) return;
+				marks.toggle(current);
+				list.move('down');
+				marked();
+				break;
+			}
+
+			case 'markAll': {
+				dispatch({type: 'notice', notice: markAllNotice(marks.toggleAll(view), view.length)});
+				marked();
+				break;
+			}
+
+			case 'unmarkAll': {
+				marks.clear();
+				marked();
+				break;
+			}
+
+			case 'export': {
+				openExport();
+				break;
+			}
+
+			case 'retrieve': {
+				retrieve();
+				break;
+			}
+
+			case 'back': {
+				if (notice) dispatch({type: 'clearNotice'});
+				else if (filter.text) filter.finish(false);
+				else navigation.pop();
+				break;
+			}
+
+			default: {
+				break;
+			}
+		}
+	}, active && !filter.editing && mode === 'table');
+
+	useKeys((input, key) => {
+		const command = commandFor(['details', 'global'], input, key);
+		if (command === 'back') dispatch({type: 'closeDetails'});
+		else if (command === 'down' || command === 'up') list.move(command);
+		else if (command === 'mark' && current !== undefined && marks) {
+			marks.toggle(current);
+			marked();
+		}
+	}, active && mode === 'details');
+
+	// The dialog's keys are the forms' (setup scope); the file name field takes the rest.
+	useKeys((input, key) => {
+		if (!dialog || dialog.busy) return;
+		const command = commandFor(['setup'], input, key);
+		if (command === 'back') dispatch({type: 'closeExport'});
+		else if (command === 'start') runExport(false);
+		else if (command === 'nextField') dispatch({type: 'nextField'});
+		else if (command === 'prevField') dispatch({type: 'prevField'});
+		else if (command === 'choose' && dialog.focus < 2) {
+			if (dialog.focus === 0) dispatch({type: 'toggleRows', canMark: (marks?.count ?? 0) > 0});
+			else dispatch({type: 'toggleFormat'});
+		}
+	}, active && mode === 'export' && !dialog?.exists);
+
+	return {runExport};
+}
