@@ -8,8 +8,9 @@
  *
  * This file is the queue and the lifecycle (plan, resume, pause, cancel,
  * finish); one attempt is attempt.ts, the body's way to disk chunk-sink.ts,
- * the files part-file.ts, retry-or-fail retry-policy.ts, the verdict
- * verdict.ts. Many downloads can share one DownloadPool (pool.ts).
+ * the files part-file.ts, adopting a journal resume.ts, retry-or-fail
+ * retry-policy.ts and its timers retries.ts, the verdict verdict.ts. Many
+ * downloads can share one DownloadPool (pool.ts).
  *
  * Memory: each chunk in flight holds at most SLOTS_PER_CHUNK slots (256 KiB,
  * or 1 MiB with hashing threads; reused from one chunk to the next) plus the
@@ -25,17 +26,18 @@ import {scrub, toThawError} from '../../glacier/errors.js';
 import type {ChunkView, Verdict} from '../download-state.js';
 import {EngineStore} from '../download-store.js';
 import {checkJobReady, describeOutput, planDownload, type DownloadPlan} from '../job-plan.js';
-import type {JournalChunk, JournalMeta} from '../journal.js';
 import {formatRange} from '../ranges.js';
 import {combineTreeHashes, LEAF_SIZE} from '../tree-hash.js';
-import {attemptChunk, journalMeta, probeEmptyOutput, reportedHeaders, type AttemptContext, type ResponseHeaders} from './attempt.js';
+import {attemptChunk, probeEmptyOutput, type AttemptContext} from './attempt.js';
 import {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
 import {LOCAL_SLOT} from './chunk-sink.js';
 import {acquireLock, type Lock} from '../lock.js';
 import {checkJournalMatches, checkOutfile, checkOutfileError, exists, finishedEarlier, journalHeaderFor, localError, lockPath, lockWhat, partPath, PartFile, readJournalOf} from './part-file.js';
 import {DownloadPool} from './pool.js';
-import {ChunkFailure, decideRetry} from './retry-policy.js';
-import {journalOnlyReason, judge} from './verdict.js';
+import {ChunkRetries} from './retries.js';
+import {ChunkFailure} from './retry-policy.js';
+import {adoptJournal, ResponseMeta} from './resume.js';
+import {judge} from './verdict.js';
 
 export {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
 
@@ -67,7 +69,6 @@ class DownloadEngine {
 	/** The pool is this download's own: closed when it ends. */
 	private readonly ownPool: boolean;
 	private readonly concurrency: number;
-	private readonly maxAttempts: number;
 	private readonly readTimeoutMs: number;
 	private plan!: DownloadPlan;
 	private job!: Job;
@@ -76,11 +77,9 @@ class DownloadEngine {
 	private context!: AttemptContext;
 	private readonly queue: number[] = [];
 	private readonly inFlight = new Map<number, InFlight>();
-	private readonly retryTimers = new Map<number, NodeJS.Timeout>();
-	private readonly failures: number[] = [];
+	private readonly retries: ChunkRetries;
 	private chunkHashes: Array<string | undefined> = [];
-	private meta: JournalMeta | undefined;
-	private metaJournaled = false;
+	private readonly meta = new ResponseMeta();
 	private paused = false;
 	private stopping: ThawError | undefined;
 	private allVerified: (() => void) | undefined;
@@ -98,9 +97,9 @@ class DownloadEngine {
 		this.ownPool = !options.pool;
 		this.concurrency = Math.max(1, options.concurrency ?? 8);
 		this.pool = options.pool ?? new DownloadPool({connection, concurrency: this.concurrency, hashThreads: options.hashThreads ?? defaultHashThreads(), turnBudget: options.turnBudget});
-		this.maxAttempts = Math.max(1, options.maxAttempts ?? 8);
 		this.readTimeoutMs = options.readTimeoutMs === undefined ? 60_000 : options.readTimeoutMs;
 		this.store = new EngineStore({vaultName: options.vaultName, jobId: options.jobId, outfile: options.outfile, notifyMs: options.notifyMs});
+		this.retries = new ChunkRetries({store: this.store, maxAttempts: Math.max(1, options.maxAttempts ?? 8), part: partPath(options.outfile), baseMs: options.retryBaseMs, capMs: options.retryCapMs});
 		if (options.signal) {
 			if (options.signal.aborted) queueMicrotask(() => this.cancel());
 			else options.signal.addEventListener('abort', () => this.cancel(), {once: true});
@@ -191,13 +190,13 @@ class DownloadEngine {
 		if (plan.verification.reason) this.store.log('info', `not fully verifiable: ${plan.verification.reason}`);
 
 		this.chunkHashes = plan.chunks.map(() => undefined);
-		for (const chunk of plan.chunks) {
-			this.failures[chunk.index] = 0;
-		}
-
 		const resuming = existing !== null && (renamed || await exists(partPath(outfile)));
 		this.files = renamed ? await PartFile.openFinished(outfile) : await PartFile.open(outfile, {resuming, total: plan.total, header, ours: existing !== null || (options.resume === 'never' && await readJournalOf(outfile).catch(() => null) !== null), overwrite: options.overwrite});
-		if (resuming) await this.adoptJournal(existing.chunks, existing.meta);
+		if (resuming) {
+			this.meta.adopt(existing.meta);
+			this.journalOnly = await adoptJournal({files: this.files, plan, store: this.store, outfile, chunkHashes: this.chunkHashes, checkStopped: this.checkStopped}, existing.chunks);
+		}
+
 		if (renamed && this.chunkHashes.includes(undefined)) {
 			// The file no longer matches its journal: it is not ours to finish, nor to overwrite unasked.
 			await this.files.close();
@@ -234,7 +233,7 @@ class DownloadEngine {
 					write: async (data, at) => files.writeAt(data, at),
 				},
 				noteResponse: headers => {
-					this.noteResponse(headers);
+					this.meta.note(headers);
 				},
 				verifying: index => {
 					this.store.updateChunk(index, {state: 'verifying'});
@@ -257,7 +256,7 @@ class DownloadEngine {
 	private async askEmpty(): Promise<void> {
 		const {connection, options} = this;
 		const probe = await probeEmptyOutput(connection, options.vaultName, options.jobId, options.signal);
-		this.noteResponse(probe.headers);
+		this.meta.note(probe.headers);
 		if (probe.received > 0) {
 			throw new ThawError(`job ${inert(options.jobId.slice(0, 16))}… says its output is 0 bytes, but Glacier's GetJobOutput sends data: the job description is wrong; run the same command again later, or start a new retrieval`, ExitCode.service);
 		}
@@ -265,43 +264,9 @@ class DownloadEngine {
 		this.store.log('info', 'the job says its output is 0 bytes, and GetJobOutput answered with an empty body');
 	}
 
-	private checkStopped(): void {
+	private readonly checkStopped = (): void => {
 		if (this.stopping) throw this.stopping;
-	}
-
-	/** Trust a journaled chunk only after hashing its bytes in the .part again. */
-	private async adoptJournal(chunks: Map<number, JournalChunk>, meta?: JournalMeta): Promise<void> {
-		if (meta) {
-			this.meta = meta;
-			this.metaJournaled = true;
-		}
-
-		const {plan, store} = this;
-		const {adopted, rejected} = await this.files!.rehashJournaled(plan.chunks, chunks, plan.start, {
-			checking: index => {
-				this.checkStopped();
-				store.updateChunk(index, {state: 'verifying'});
-			},
-			checked: (chunk, hash) => {
-				if (hash === undefined) {
-					store.updateChunk(chunk.index, {state: 'pending', received: 0});
-					return;
-				}
-
-				this.chunkHashes[chunk.index] = hash;
-				// Without a whole-output hash nothing from Glacier re-checks a resumed chunk: only our journal vouches for it.
-				store.updateChunk(chunk.index, {state: 'verified', received: chunk.end - chunk.start + 1, treeHash: hash, checkedBy: plan.hashExpected[chunk.index] && plan.expectedTreeHash ? 'tree-hash' : 'size', resumed: true});
-			},
-		});
-		store.set({resumedChunks: adopted});
-		if (adopted > 0 && !plan.expectedTreeHash) {
-			this.journalOnly = adopted;
-			store.set({verification: {mode: 'size', reason: journalOnlyReason(adopted, plan.verification.reason)}});
-		}
-
-		store.log('info', `resuming: ${adopted} of ${plan.chunks.length} chunks already verified in ${partPath(this.options.outfile)}`);
-		if (rejected > 0) store.log('warn', `${rejected} journaled chunks no longer match the .part file and will be fetched again`);
-	}
+	};
 
 	/** Start chunks while there is room (here and in the pool); settle when everything is verified. */
 	private readonly pump = (): void => {
@@ -312,7 +277,7 @@ class DownloadEngine {
 			this.startChunk(index);
 		}
 
-		if (this.inFlight.size === 0 && this.queue.length === 0 && this.retryTimers.size === 0) {
+		if (this.inFlight.size === 0 && this.queue.length === 0 && this.retries.waiting === 0) {
 			const resolve = this.allVerified;
 			this.allVerified = undefined;
 			resolve();
@@ -347,11 +312,7 @@ class DownloadEngine {
 
 		this.chunkHashes[index] = computed;
 		this.store.updateChunk(index, {state: 'verified', received: chunk.end - chunk.start + 1, treeHash: computed, ...(sent ? {expectedHash: sent} : {}), checkedBy: sent ? 'tree-hash' : 'size'});
-		if (!this.metaJournaled && this.meta) {
-			this.metaJournaled = true;
-			await this.files!.record(this.meta);
-		}
-
+		await this.meta.recordOnce(this.files!);
 		await this.files!.record({type: 'chunk', index, start: chunk.start, end: chunk.end, treeHash: computed});
 	}
 
@@ -375,51 +336,19 @@ class DownloadEngine {
 			return;
 		}
 
-		this.failures[index]++;
-		const chunk = this.plan.chunks[index];
-		const decision = decideRetry({
-			kind: failure.kind,
-			message: failure.message,
-			failures: this.failures[index],
-			maxAttempts: this.maxAttempts,
-			label: `chunk ${index + 1} (bytes ${chunk.start}-${chunk.end})`,
-			part: partPath(this.options.outfile),
-			baseMs: this.options.retryBaseMs,
-			capMs: this.options.retryCapMs,
-		});
-		if (!decision.retry) {
-			this.store.updateChunk(index, {state: 'failed', lastError: failure.message});
-			if (decision.verification) {
-				const snapshot = this.store.getSnapshot();
-				this.store.set({verdict: {ok: false, checkedBy: snapshot.verification.mode, summary: decision.message}});
-			}
-
-			this.stop(new ThawError(decision.message, decision.exitCode));
-			return;
-		}
-
-		this.store.updateChunk(index, {state: 'retrying', lastError: failure.message});
-		this.store.addRetry();
-		this.store.log('warn', decision.log, index);
-		const timer = setTimeout(() => {
-			this.retryTimers.delete(index);
+		const fatal = this.retries.failed(index, this.plan, failure, () => {
 			if (this.stopping) return;
 			this.queue.unshift(index);
 			this.pump();
-		}, decision.delayMs);
-		this.retryTimers.set(index, timer);
-	}
-
-	private noteResponse(response: ResponseHeaders): void {
-		this.meta ??= journalMeta(response);
+		});
+		if (fatal) this.stop(fatal);
 	}
 
 	/** Stop everything in flight and fail (or cancel) with this error. */
 	private stop(error: ThawError): void {
 		if (this.stopping) return;
 		this.stopping = error;
-		for (const timer of this.retryTimers.values()) clearTimeout(timer);
-		this.retryTimers.clear();
+		this.retries.clear();
 		this.queue.length = 0;
 		this.pool.forget(this.pump);
 		for (const flight of this.inFlight.values()) flight.controller.abort(error);
@@ -465,6 +394,6 @@ class DownloadEngine {
 		this.files = undefined;
 		this.store.log('info', verdict.summary);
 		this.store.phaseTo('done', {verdict});
-		return {verdict, snapshot: this.store.getSnapshot(), job: this.job, plan, headers: reportedHeaders(this.meta)};
+		return {verdict, snapshot: this.store.getSnapshot(), job: this.job, plan, headers: this.meta.reported()};
 	}
 }
