@@ -5,7 +5,6 @@
  * x-amz-security-token and all (and the Authorization header, as proxies
  * echo it). The built CLI runs against it with known credentials.
  */
-import {spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -14,8 +13,8 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {startEmulator, type Emulator} from '../../source/emulator/index.js';
 import {describeFailure, ThawError} from '../../source/errors.js';
 import {redact} from '../../source/redact.js';
+import {runThaw} from '../run-cli.js';
 
-const cli = new URL('../../build/cli.js', import.meta.url).pathname;
 
 // A made-up STS-style session token (base64, several hundred characters) and secret key.
 const sessionToken = `IQoJb3JpZ2luX2VjEPT//////////wEaCXVzLWVhc3QtMSJH+${Array.from({length: 12}, (_, i) => createHash('sha256').update(`token ${i}`).digest('base64').replace(/=+$/, '')).join('')}`;
@@ -28,25 +27,8 @@ let jobId: string;
 
 type Run = {code: number | null; stdout: string; stderr: string};
 
-function thaw(args: string[], env: Record<string, string>): Promise<Run> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [cli, ...args], {
-			env: {PATH: process.env.PATH ?? '', HOME: dir, CI: 'true', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...env},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (data: Buffer) => {
-			stdout += data.toString();
-		});
-		child.stderr.on('data', (data: Buffer) => {
-			stderr += data.toString();
-		});
-		child.on('error', reject);
-		child.on('close', code => {
-			resolve({code, stdout, stderr});
-		});
-	});
+async function thaw(args: string[], env: Record<string, string>): Promise<Run> {
+	return runThaw(args, {env: {PATH: process.env.PATH ?? '', HOME: dir, CI: 'true', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...env}});
 }
 
 function expectNoSecrets(text: string): void {

@@ -2,14 +2,13 @@
  * `thaw get-job-output` (the built CLI in a child process) against network
  * oddities from the emulator (issue 8 §7, §13): the exit code a script sees.
  */
-import {spawn} from 'node:child_process';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {startEmulator, type Emulator} from '../../source/emulator/index.js';
+import {runThaw, type CliRun} from '../run-cli.js';
 
-const cli = new URL('../../build/cli.js', import.meta.url).pathname;
 const MiB = 1024 * 1024;
 const size = (2 * MiB) + 99;
 
@@ -19,27 +18,10 @@ let jobId: string;
 let n = 0;
 const out = () => join(dir, `net-${++n}.bin`);
 
-type Run = {code: number | null; stdout: string; stderr: string};
+type Run = CliRun;
 
 async function thaw(args: string[]): Promise<Run> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [cli, ...args], {
-			env: {...process.env, CI: 'true', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null'},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (data: Buffer) => {
-			stdout += data.toString();
-		});
-		child.stderr.on('data', (data: Buffer) => {
-			stderr += data.toString();
-		});
-		child.on('error', reject);
-		child.on('close', code => {
-			resolve({code, stdout, stderr});
-		});
-	});
+	return runThaw(args);
 }
 
 const base = () => ['get-job-output', '--endpoint-url', emulator.url, '--account-id', '-', '--vault-name', 'photos', '--job-id', jobId, '--quiet'];

@@ -2,7 +2,7 @@
  * `thaw get-job-output` as a person or a script runs it: the built CLI in a
  * child process against an in-process emulator over real HTTP.
  */
-import {spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -13,8 +13,8 @@ import {journalPath, lockPath, partPath} from '../../source/engine/download/inde
 import {EngineStore} from '../../source/engine/download-store.js';
 import {readJournal} from '../../source/engine/journal.js';
 import {progressLine, startProgress} from '../../source/headless/progress.js';
+import {runThaw, type CliRun} from '../run-cli.js';
 
-const cli = new URL('../../build/cli.js', import.meta.url).pathname;
 const MiB = 1024 * 1024;
 const size = 6 * MiB + 777;
 
@@ -25,28 +25,10 @@ let jobId: string;
 let n = 0;
 const out = () => join(dir, `file-${++n}.bin`);
 
-type Run = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
+type Run = CliRun;
 
-function thaw(args: string[], options: {onSpawn?: (child: ReturnType<typeof spawn>) => void} = {}): Promise<Run> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [cli, ...args], {
-			env: {...process.env, CI: 'true', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null'},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (data: Buffer) => {
-			stdout += data.toString();
-		});
-		child.stderr.on('data', (data: Buffer) => {
-			stderr += data.toString();
-		});
-		child.on('error', reject);
-		child.on('close', (code, signal) => {
-			resolve({code, signal, stdout, stderr});
-		});
-		options.onSpawn?.(child);
-	});
+async function thaw(args: string[], options: {onSpawn?: (child: ChildProcess) => void} = {}): Promise<Run> {
+	return runThaw(args, options);
 }
 
 const base = (job = jobId) => ['get-job-output', '--endpoint-url', emulator.url, '--account-id', '-', '--vault-name', 'photos', '--job-id', job];
