@@ -18,7 +18,8 @@ export const commands: Command[] = [
 	{name: 'inventory', summary: 'Read a vault inventory (JSON or Glacier CSV): filter, sort, print or browse', load: async () => import('./inventory.js')},
 	{name: 'tree-hash', summary: 'Print the SHA-256 tree hash of files', load: async () => import('../headless/tree-hash.js')},
 	{name: 'verify', summary: 'Check a file against an expected tree hash (exit 0 or 3)', load: async () => import('../headless/verify.js')},
-	{name: 'restore', summary: 'Restore a whole vault: plan (with prices), run (paced, resumable, sharded), status', load: async () => import('../headless/restore.js')},
+	{name: 'restore', summary: 'Restore a whole vault: plan (with prices), run (paced, resumable, sharded), status, purge', load: async () => import('../headless/restore.js')},
+	{name: 'delete-vault', summary: 'Delete an empty vault, saying why Glacier refuses (its inventory lags a day); --wait waits for it', load: async () => import('../headless/delete-vault.js')},
 	{name: 'emulator', summary: 'Run the local Glacier-compatible server with demo data and fault injection', load: async () => import('../headless/emulator.js')},
 	{name: 'config', summary: 'Show where settings are kept and what they hold', load: async () => import('../headless/config.js')},
 ];

@@ -3,6 +3,8 @@
  * page, describe, initiate, and job output streams.
  */
 import {
+	DeleteArchiveCommand,
+	DeleteVaultCommand,
 	DescribeJobCommand,
 	DescribeVaultCommand,
 	GetJobOutputCommand,
@@ -149,4 +151,19 @@ export async function initiateJob(connection: Connection, vaultName: string, job
  */
 export async function getJobOutput(connection: Connection, vaultName: string, jobId: string, options: {range?: string; signal?: AbortSignal} = {}): Promise<GetJobOutputCommandOutput> {
 	return connection.client.send(new GetJobOutputCommand({accountId: connection.accountId, vaultName, jobId, range: options.range}), {abortSignal: options.signal});
+}
+
+/**
+ * DeleteArchive, one call, no SDK retries (the caller paces and retries:
+ * throttling is a signal to slow down, not to hammer). Errors are the SDK's
+ * own, for the caller to classify. Glacier answers 204 again for an archive
+ * already deleted.
+ */
+export async function deleteArchive(connection: Connection, vaultName: string, archiveId: string, options: {signal?: AbortSignal} = {}): Promise<void> {
+	await (connection.outputClient ?? connection.client).send(new DeleteArchiveCommand({accountId: connection.accountId, vaultName, archiveId}), {abortSignal: options.signal});
+}
+
+/** DeleteVault. Errors are the SDK's own: "Vault not empty or recently written to" is an InvalidParameterValueException. */
+export async function deleteVault(connection: Connection, vaultName: string): Promise<void> {
+	await connection.client.send(new DeleteVaultCommand({accountId: connection.accountId, vaultName}));
 }

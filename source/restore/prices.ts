@@ -8,6 +8,11 @@
  * pricing page; data transfer out to the internet at the first paid tier,
  * $0.09/GB). Other regions price differently; for them the us-east-1 table
  * is used and labelled as such. --prices FILE replaces the table.
+ *
+ * Storage (what an archive deleted before 90 days is still charged, pro
+ * rata, by `thaw restore purge`): the vault storage price per GB-month from
+ * the same page, us-east-1 $0.0036 (S3 Glacier Flexible Retrieval, the vault
+ * storage class, since AWS's 2021 cut from $0.004), as of builtInDate.
  */
 import {readFile} from 'node:fs/promises';
 import {UsageError} from '../errors.js';
@@ -27,6 +32,8 @@ export type PriceTable = {
 	Standard: TierPrice;
 	Expedited: TierPrice;
 	transferOutPerGB: number;
+	/** Vault storage per GB-month: the early-deletion charge (archives deleted before 90 days) is prorated at it. Absent in plans made before it existed and in --prices files that do not give it. */
+	storagePerGBMonth?: number;
 	/** What the figures are and are not. */
 	note?: string;
 };
@@ -43,6 +50,7 @@ const builtIn: Record<string, Omit<PriceTable, 'region' | 'source' | 'date' | 'n
 		Standard: {perGB: 0.01, per1000Requests: 0.05},
 		Bulk: {perGB: 0.0025, per1000Requests: 0.025},
 		transferOutPerGB: 0.09,
+		storagePerGBMonth: 0.0036,
 	},
 };
 
@@ -69,7 +77,7 @@ function isPrice(value: unknown): value is number {
 
 /** Parse --prices FILE's text; a UsageError (exit 2) saying what is wrong. */
 export function parsePrices(text: string, file: string): PriceTable {
-	const bad = (why: string) => new UsageError(`--prices ${inert(file)}: ${why}; expected {"Bulk":{"perGB":x,"per1000Requests":y},"Standard":{...},"Expedited":{...},"transferOutPerGB":z}`);
+	const bad = (why: string) => new UsageError(`--prices ${inert(file)}: ${why}; expected {"Bulk":{"perGB":x,"per1000Requests":y},"Standard":{...},"Expedited":{...},"transferOutPerGB":z} (optionally "storagePerGBMonth":s)`);
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
@@ -98,6 +106,11 @@ export function parsePrices(text: string, file: string): PriceTable {
 
 	if (!isPrice(object.transferOutPerGB)) throw bad('"transferOutPerGB" must be a number >= 0');
 	table.transferOutPerGB = object.transferOutPerGB;
+	if (object.storagePerGBMonth !== undefined) {
+		if (!isPrice(object.storagePerGBMonth)) throw bad('"storagePerGBMonth" (optional) must be a number >= 0');
+		table.storagePerGBMonth = object.storagePerGBMonth;
+	}
+
 	if (typeof object.source === 'string') table.source = `${object.source} (--prices ${file})`;
 	return table;
 }
@@ -143,4 +156,21 @@ export function formatUsd(value: number): string {
 	if (value === 0) return '$0.00';
 	if (value < 0.01) return `$${value.toFixed(4)}`;
 	return `$${value.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})}`;
+}
+
+/** The days an archive is charged for at least (Glacier's minimum storage duration). */
+export const minimumStorageDays = 90;
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * What deleting an archive now costs: nothing at 90 days or older (by its
+ * CreationDate); before, the storage of the days left to 90, prorated per
+ * 30-day month at the storage price per GB-month (AWS's example: 1 GB
+ * deleted after 30 days is charged 60 days, 2 GB-months). Unrounded USD.
+ */
+export function earlyDeletionUSD(bytes: number, createdMs: number, now: number, storagePerGBMonth: number): number {
+	if (!Number.isFinite(createdMs)) return 0;
+	const daysLeft = minimumStorageDays - ((now - createdMs) / dayMs);
+	if (daysLeft <= 0) return 0;
+	return (bytes / GiB) * storagePerGBMonth * (Math.min(daysLeft, minimumStorageDays) / 30);
 }

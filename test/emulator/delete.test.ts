@@ -104,4 +104,31 @@ describe('DeleteArchive and DeleteVault as Glacier does them', () => {
 		time.advance(24 * hour);
 		expect((await glacier.send(new DeleteVaultCommand({accountId: '-', vaultName: 'v'}))).$metadata.httpStatusCode).toBe(204);
 	});
+
+	it('under a time scale the daily inventory follows the emulated clock: DescribeVault and DeleteVault change only once it has run', async () => {
+		// 86,400x: an emulated day is a real second.
+		e = await emulator({timeScale: 86_400});
+		e.createVault('v');
+		const ids = [0, 1].map(i => e!.addArchive('v', {size: 100 + i, seed: `scaled:${i}`}).archiveId);
+		const glacier = client(e.url);
+		const firstDelete = e.now();
+		for (const archiveId of ids) await glacier.send(new DeleteArchiveCommand({accountId: '-', vaultName: 'v', archiveId}));
+		const deletedAt = e.now();
+		const seen = await glacier.send(new DescribeVaultCommand({accountId: '-', vaultName: 'v'}));
+		expect(seen.NumberOfArchives).toBe(2);
+		await expect(glacier.send(new DeleteVaultCommand({accountId: '-', vaultName: 'v'}))).rejects.toMatchObject({name: 'InvalidParameterValueException'});
+		// Poll (a real second or so) until the emulated day has passed: the inventory then shows the vault empty, dated after the deletes.
+		let after = seen;
+		const deadline = Date.now() + 10_000;
+		while (after.NumberOfArchives !== 0 && Date.now() < deadline) {
+			await new Promise(resolve => setTimeout(resolve, 50));
+			after = await glacier.send(new DescribeVaultCommand({accountId: '-', vaultName: 'v'}));
+		}
+
+		expect(after.NumberOfArchives).toBe(0);
+		// Taken a day after the first write since the last inventory (the second delete came before it, so it is in it).
+		expect(Date.parse(after.LastInventoryDate!)).toBeGreaterThanOrEqual(firstDelete + (24 * hour));
+		expect(Date.parse(after.LastInventoryDate!)).toBeGreaterThan(deletedAt);
+		expect((await glacier.send(new DeleteVaultCommand({accountId: '-', vaultName: 'v'}))).$metadata.httpStatusCode).toBe(204);
+	});
 });
