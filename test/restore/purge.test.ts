@@ -3,9 +3,11 @@
  * process: only archives whose file is proven now are deleted; everything
  * else is kept and said why; nothing without --yes (or a typed count).
  */
+import {spawn} from 'node:child_process';
 import {appendFile, mkdir, rename, rm, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {cli, testEnv} from '../run-cli.js';
 import {daysAgo, indexesIn, purgeRecords, restoredVault, type Restored} from './purge-helpers.js';
 
 let r: Restored | undefined;
@@ -78,6 +80,38 @@ describe('thaw restore purge', () => {
 		expect(JSON.parse(json.stdout)).toMatchObject({confirmed: false, toDelete: {archives: 6}, result: null, exitCode: 2});
 		expect(r.deleteCalls().size).toBe(0);
 		expect(r.live().size).toBe(7);
+	});
+
+	it('at a terminal it asks for the count: another answer deletes nothing (exit 2), the count deletes', async () => {
+		r = await restoredVault();
+		const restored = r;
+		// script(1) gives the purge a terminal; what is typed goes through it.
+		const atTerminal = async (typed: string) => new Promise<{code: number | null; output: string}>((resolve, reject) => {
+			const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+			const command = [process.execPath, cli, 'restore', 'purge', restored.planDir, '--endpoint-url', restored.emulator.url, '--quiet'].map(quote).join(' ');
+			const child = spawn('script', ['-qefc', command, '/dev/null'], {env: {...process.env, ...testEnv, THAW_CONFIG_DIR: restored.configDir}, stdio: ['pipe', 'pipe', 'pipe']});
+			let output = '';
+			let sent = false;
+			child.stdout.on('data', (data: Buffer) => {
+				output += data.toString();
+				if (!sent && output.includes('to confirm: ')) {
+					sent = true;
+					child.stdin.write(`${typed}\r`);
+				}
+			});
+			child.on('error', reject);
+			child.on('close', code => {
+				resolve({code, output});
+			});
+		});
+		const wrong = await atTerminal('5');
+		expect(wrong.output).toMatch(/Delete 6 archives \(.*\) from vault photos for good\? Type 6 to confirm: /);
+		expect(wrong.output).toContain('nothing deleted: \'5\' is not 6');
+		expect(wrong.code).toBe(2);
+		expect(r.deleteCalls().size).toBe(0);
+		const right = await atTerminal('6');
+		expect(right.code, right.output).toBe(0);
+		expect(r.deleteCalls().size).toBe(6);
 	});
 
 	it('a rerun deletes nothing twice and ends with the same verdict', async () => {
