@@ -14,8 +14,10 @@ export type AppServices = {
 	now: () => number;
 	/** How often a jobs list with jobs in progress reloads itself, in ms. */
 	refreshMs: number;
-	/** How often download progress may redraw, in ms. */
+	/** How often progress (an inventory loading, a sort waiting for the index) may redraw, in ms. */
 	frameMs: number;
+	/** How often a download's counters may redraw, in ms (default frameMs): every frame costs bytes over SSH. */
+	progressMs?: number;
 	/** Folder downloads go to when neither the user nor the settings say otherwise. */
 	cwd: string;
 	/** Register a running download so leaving the app cancels it (resumably); returns the unregister function. */

@@ -11,6 +11,7 @@ import {connect, resolveRegion, type Connection, type ConnectionOptions} from '.
 import {App} from './app.js';
 import type {AppServices} from './context.js';
 import type {Route} from './routes.js';
+import {openAltScreen} from './alt-screen.js';
 
 /** Flags win, then AWS_* environment variables, then `thaw config` settings. */
 export async function connectWithSettings(given: ConnectionOptions, settings: SettingsStore): Promise<Connection> {
@@ -34,10 +35,12 @@ async function settle(work: Promise<unknown> | undefined, ms: number): Promise<v
 }
 
 export async function runApp(options: {
-	services: Omit<AppServices, 'track' | 'now' | 'refreshMs' | 'frameMs' | 'cwd'> & Partial<AppServices>;
+	services: Omit<AppServices, 'track' | 'now' | 'refreshMs' | 'frameMs' | 'progressMs' | 'cwd'> & Partial<AppServices>;
 	initial: Route[];
 	/** Closed last, e.g. the in-process demo emulator. */
 	onClosed?: () => Promise<void>;
+	/** The terminal (tests give a stand-in; then the process is not exited at the end). */
+	io?: {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream};
 }): Promise<number> {
 	const downloads = new Set<Running>();
 	let exitCode = 0;
@@ -45,6 +48,8 @@ export async function runApp(options: {
 		now: Date.now,
 		refreshMs: 15_000,
 		frameMs: 100,
+		// A download's counters change at most 4 times a second: over SSH every frame costs bytes.
+		progressMs: 250,
 		cwd: process.cwd(),
 		track(download) {
 			downloads.add(download);
@@ -52,6 +57,8 @@ export async function runApp(options: {
 		},
 		...options.services,
 	};
+	// Ink's debug mode hands each whole frame to the screen's stdout, which writes only the rows that changed.
+	const screen = openAltScreen(options.io?.stdout);
 	const instance = render(
 		<App
 			services={services}
@@ -61,11 +68,12 @@ export async function runApp(options: {
 				instance.unmount();
 			}}
 		/>,
-		{maxFps: 12, exitOnCtrlC: true, patchConsole: true},
+		{stdout: screen.stdout, stdin: options.io?.stdin ?? process.stdin, debug: true, exitOnCtrlC: true, patchConsole: false},
 	);
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		screen.close();
 		const stopping = [...downloads].map(download => {
 			download.cancel();
 			return download.done.catch(() => undefined);
@@ -74,9 +82,11 @@ export async function runApp(options: {
 		await settle(Promise.all(stopping), 3000);
 		services.connection.close();
 		await settle(options.onClosed?.(), 1000);
-		setTimeout(() => {
-			process.exit(exitCode);
-		}, 200).unref();
+		if (!options.io) {
+			setTimeout(() => {
+				process.exit(exitCode);
+			}, 200).unref();
+		}
 	}
 
 	return exitCode;

@@ -45,7 +45,7 @@ export function Download({width, height, active, route}: DownloadProps) {
 	const services = useServices();
 	const navigation = useNavigation();
 	const {download, outfile} = route;
-	const s = useDownloadStore(download.store, services.frameMs);
+	const s = useDownloadStore(download.store, services.progressMs ?? services.frameMs);
 	const [failure, setFailure] = useState<string>();
 	const [ask, setAsk] = useState<'cancel' | 'leave' | 'quit'>();
 	const [cursor, setCursor] = useState(0);

@@ -1,0 +1,88 @@
+/**
+ * The full-screen TUI's terminal: the alternate screen (the shell's screen
+ * and scrollback come back on exit, as with k9s and htop) drawn through the
+ * line-diffing FrameWriter. Ink is given a stand-in stdout whose write() is
+ * one whole frame (Ink's debug mode writes nothing else), with the real
+ * terminal's size and resize events. Console output while the TUI runs
+ * would tear the frame, so it is held and printed after the screen is left.
+ */
+import {EventEmitter} from 'node:events';
+import process from 'node:process';
+import {format} from 'node:util';
+import {FrameWriter, leaveSequence} from './frame-writer.js';
+
+export type AltScreen = {
+	/** Give this to Ink's render() as stdout, with debug: true. */
+	stdout: NodeJS.WriteStream;
+	/** Draw the last frame, leave the alternate screen, print held console output. Idempotent. */
+	close(): void;
+};
+
+class FrameStdout extends EventEmitter {
+	readonly isTTY = true;
+
+	constructor(private readonly real: NodeJS.WriteStream, private readonly writer: FrameWriter) {
+		super();
+	}
+
+	get columns(): number {
+		return this.real.columns || 80;
+	}
+
+	get rows(): number {
+		return this.real.rows || 24;
+	}
+
+	write(frame: string | Uint8Array): boolean {
+		this.writer.frame(typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8'));
+		return true;
+	}
+}
+
+const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
+export function openAltScreen(real: NodeJS.WriteStream = process.stdout, minIntervalMs = 100): AltScreen {
+	const writer = new FrameWriter({
+		write(text) {
+			real.write(text);
+		},
+		columns: () => real.columns || 80,
+		rows: () => real.rows || 24,
+		minIntervalMs,
+	});
+	const stdout = new FrameStdout(real, writer);
+	const onResize = () => {
+		writer.invalidate();
+		stdout.emit('resize');
+	};
+
+	const held: string[] = [];
+	const saved = consoleMethods.map(name => [name, console[name]] as const);
+	for (const name of consoleMethods) {
+		console[name] = (...args: unknown[]) => {
+			held.push(format(...args));
+		};
+	}
+
+	// A crash or a signal still gives the shell its screen back.
+	const onExit = () => {
+		real.write(leaveSequence);
+	};
+
+	real.on('resize', onResize);
+	process.once('exit', onExit);
+	writer.enter();
+	let closed = false;
+	return {
+		stdout: stdout as unknown as NodeJS.WriteStream,
+		close() {
+			if (closed) return;
+			closed = true;
+			real.off('resize', onResize);
+			process.off('exit', onExit);
+			writer.leave();
+			for (const [name, method] of saved) console[name] = method;
+			if (held.length > 0) process.stderr.write(held.join('\n') + '\n');
+		},
+	};
+}
