@@ -21,7 +21,7 @@ import {proveFile, stillProved} from './verify.js';
 export type DeleteOptions = {
 	/** DeleteArchive calls in flight at once (default 8). */
 	concurrency?: number;
-	/** Calls per second to start at (default 10); AIMD finds the pace from there. */
+	/** Calls per second to start at (default 25); AIMD finds the pace from there. */
 	initialRate?: number;
 	/** Attempts per archive on 5xx / network failures before giving up on it this run (default 8). */
 	maxAttempts?: number;
@@ -73,7 +73,7 @@ export async function deleteCandidates(input: {
 	const options = input.options ?? {};
 	const concurrency = options.concurrency ?? 8;
 	const maxAttempts = options.maxAttempts ?? 8;
-	const aimd = new Aimd({initialPerSecond: options.initialRate ?? 10, maxPerSecond: 200});
+	const aimd = new Aimd({initialPerSecond: options.initialRate ?? 25, maxPerSecond: 200});
 	const outcome: DeleteOutcome = {deleted: 0, bytesDeleted: 0, gone: 0, bytesGone: 0, changed: [], failed: []};
 	let fatal: Error | undefined;
 	store.set({rate: aimd.rate});
@@ -116,14 +116,16 @@ export async function deleteCandidates(input: {
 			}
 
 			if (answer === 'retry') continue;
+			// Answers are written at once but not fsynced one by one: a kill -9 keeps them (the page cache); a power loss may
+			// lose the last few, and the rerun deletes those again, which Glacier answers with 204. The close() fsyncs.
 			if (answer === 'deleted') {
-				await journal.append({t: 'deleted', is: [candidate.index], at: Date.now()}, {sync: true});
+				await journal.append({t: 'deleted', is: [candidate.index], at: Date.now()});
 				outcome.deleted++;
 				outcome.bytesDeleted += candidate.size;
 				store.add('deleted');
 				store.add('bytesDeleted', candidate.size);
 			} else if (answer === 'gone') {
-				await journal.append({t: 'gone', is: [candidate.index], at: Date.now()}, {sync: true});
+				await journal.append({t: 'gone', is: [candidate.index], at: Date.now()});
 				outcome.gone++;
 				outcome.bytesGone += candidate.size;
 				store.add('deleted');
