@@ -9,10 +9,9 @@ import {createInterface} from 'node:readline';
 import {ExitCode, UsageError, type ExitCodeValue} from '../errors.js';
 import {inert, inertJson} from '../inert.js';
 import {connect} from '../glacier/client.js';
-import {formatBytes} from '../format.js';
 import {readPrices} from '../restore/prices.js';
 import {
-	confirmationMatches, confirmQuestion, keptLines, openPurge, previewLines, resultLines,
+	confirmationMatches, confirmQuestion, keptLines, openPurge, previewLines, progressText, resultLines,
 	type PurgePreview, type PurgeResult, type PurgeSession,
 } from '../restore/purge/index.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, integer, parse} from './args.js';
@@ -62,16 +61,6 @@ const options = {
 	help: {type: 'boolean', short: 'h'},
 } as const;
 
-function progressLine(session: PurgeSession): string {
-	const s = session.store.getSnapshot();
-	if (s.phase === 'checking') return `checking files: ${s.checked.toLocaleString('en-US')}/${s.toCheck.toLocaleString('en-US')} (${formatBytes(s.bytesChecked)} of ${formatBytes(s.bytesToCheck)})`;
-	const parts = [`deleted ${s.deleted.toLocaleString('en-US')}/${s.toDelete.toLocaleString('en-US')} (${formatBytes(s.bytesDeleted)} of ${formatBytes(s.bytesToDelete)})`];
-	if (s.throttles > 0) parts.push(`${s.throttles} throttled, now ${s.rate.toFixed(1)}/s`);
-	if (s.failed > 0) parts.push(`${s.failed} failing`);
-	if (s.changed > 0) parts.push(`${s.changed} changed since the preview (kept)`);
-	return parts.join('  ');
-}
-
 function startProgress(session: PurgeSession, quiet: boolean): {stop(): void} {
 	const stream = process.stderr;
 	const live = stream.isTTY === true;
@@ -91,7 +80,7 @@ function startProgress(session: PurgeSession, quiet: boolean): {stop(): void} {
 
 		logged = snapshot.log.length;
 		if (quiet || (snapshot.phase !== 'checking' && snapshot.phase !== 'deleting')) return;
-		const line = progressLine(session);
+		const line = progressText(snapshot);
 		if (live) {
 			stream.write(`\r${line.slice(0, Math.max(20, (stream.columns ?? 100) - 1))}\u001B[K`);
 			drawn = true;

@@ -29,4 +29,5 @@ export type Route =
 	| {screen: 'download'; vaultName: string; jobId: string; job?: Job; download: Download; outfile: string}
 	| {screen: 'inventory'; spec: InventorySpec}
 	| {screen: 'retrieve'; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: () => void}
+	| {screen: 'purge'; planDir: string}
 	| {screen: 'help'; scopes: Scope[]};

@@ -8,6 +8,7 @@ import {inert} from '../../inert.js';
 import {formatUsd} from '../prices.js';
 import {keptSummary, type Count, type KeptArchive, type PurgePreview} from './preview.js';
 import type {PurgeResult} from './purge.js';
+import type {PurgeSnapshot} from './store.js';
 import {keepReasonText} from './verify.js';
 
 function count(c: Count, noun = 'archive'): string {
@@ -24,7 +25,7 @@ export function previewLines(preview: PurgePreview): string[] {
 	const early = preview.earlyDeletion;
 	const price = `${formatUsd(early.storage.perGBMonth)} per GB-month, ${inert(early.storage.source)}, ${inert(early.storage.date)}`;
 	lines.push(early.archives > 0
-		? `  early deletion  ${count(early)} younger than 90 days: about ${formatUsd(early.usd)} charged for their remaining days (prorated at ${price}; an estimate)`
+		? `  early deletion  ${count(early)} younger than 90 days: ${early.usd > 0 && early.usd < 0.0001 ? 'under $0.0001' : `about ${formatUsd(early.usd)}`} charged for their remaining days (prorated at ${price}; an estimate)`
 		: `  early deletion  none: every archive to delete is 90 days old or more (no charge)`);
 	if (preview.outsidePlan.skippedVersions > 0 || preview.outsidePlan.filter) {
 		const parts = [];
@@ -62,7 +63,10 @@ export function resultLines(result: PurgeResult): string[] {
 	const parts = [`deleted ${count(result.deleted)} from vault ${inert(preview.vaultName)}`];
 	if (result.gone > 0) parts.push(`${result.gone.toLocaleString('en-US')} were already gone from Glacier`);
 	if (preview.alreadyDeleted.archives > 0) parts.push(`${preview.alreadyDeleted.archives.toLocaleString('en-US')} deleted by earlier purges`);
-	parts.push(result.kept.archives > 0 ? `${count(result.kept)} kept (not proven, or their delete kept failing)` : 'none kept');
+	const why = [keptSummary(preview)];
+	if (result.changed.length > 0) why.push(`${result.changed.length.toLocaleString('en-US')} changed after the preview`);
+	if (result.failed.length > 0) why.push(`${result.failed.length.toLocaleString('en-US')} whose delete kept failing`);
+	parts.push(result.kept.archives > 0 ? `${count(result.kept)} kept (${why.filter(Boolean).join(', ') || 'not reached'})` : 'none kept');
 	if (result.cancelled) parts.push('stopped before the end: run the same command again to continue');
 	lines.push(`thaw: ${parts.join('; ')}`);
 	const remaining = result.kept.archives + preview.outsidePlan.skippedVersions;
@@ -74,4 +78,14 @@ export function resultLines(result: PurgeResult): string[] {
 	}
 
 	return lines;
+}
+
+/** One progress line: the files checked before the preview, or the deletions. */
+export function progressText(s: PurgeSnapshot): string {
+	if (s.phase === 'checking') return `checking files: ${s.checked.toLocaleString('en-US')}/${s.toCheck.toLocaleString('en-US')} (${formatBytes(s.bytesChecked)} of ${formatBytes(s.bytesToCheck)})`;
+	const parts = [`deleted ${s.deleted.toLocaleString('en-US')}/${s.toDelete.toLocaleString('en-US')} (${formatBytes(s.bytesDeleted)} of ${formatBytes(s.bytesToDelete)})`];
+	if (s.throttles > 0) parts.push(`${s.throttles} throttled, now ${s.rate.toFixed(1)}/s`);
+	if (s.failed > 0) parts.push(`${s.failed} failing`);
+	if (s.changed > 0) parts.push(`${s.changed} changed since the preview (kept)`);
+	return parts.join('  ');
 }

@@ -4,7 +4,7 @@
  * headless command and the TUI's restore dashboard both use this API.
  */
 export {openPurge, confirmationMatches, type PurgeOptions, type PurgeResult, type PurgeSession} from './purge.js';
-export {confirmQuestion, keptLine, keptLines, previewLines, resultLines} from './describe.js';
+export {confirmQuestion, keptLine, keptLines, previewLines, progressText, resultLines} from './describe.js';
 export {keptSummary, storagePriceFor, type Count, type KeptArchive, type PurgePreview, type StoragePrice} from './preview.js';
 export {PurgeStore, type PurgePhase, type PurgeSnapshot, type PurgeStoreView} from './store.js';
 export {keepReasonText, proveFile, type KeepReason} from './verify.js';

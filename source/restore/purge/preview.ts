@@ -10,7 +10,7 @@
 import {readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {files, readPlanArchives, type PlanHeader} from '../plan-file.js';
-import {builtInPrices, earlyDeletionUSD, minimumStorageDays} from '../prices.js';
+import {builtInPrices, earlyDeletionUSD, minimumStorageDays, pricingUrl} from '../prices.js';
 import {readShardState, StateCode, stateName} from '../state.js';
 import {PurgeCode, type PurgeState} from './journal.js';
 import type {PurgeStore} from './store.js';
@@ -57,7 +57,7 @@ export function storagePriceFor(header: PlanHeader, override?: {storagePerGBMont
 	const planned = header.prices as PlanHeader['prices'] | undefined;
 	if (planned?.storagePerGBMonth !== undefined) return {perGBMonth: planned.storagePerGBMonth, source: planned.source, date: planned.date};
 	const table = builtInPrices(header.region);
-	return {perGBMonth: table.storagePerGBMonth ?? 0, source: `${table.source}; region ${table.region}`, date: table.date};
+	return {perGBMonth: table.storagePerGBMonth ?? 0, source: `built-in estimate for ${table.region} from ${pricingUrl}`, date: table.date};
 }
 
 /** Verified in any shard's journal (a re-sharded plan has several). */

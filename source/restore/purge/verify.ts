@@ -8,7 +8,7 @@
  */
 import {constants} from 'node:fs';
 import {lstat, open, type FileHandle} from 'node:fs/promises';
-import {join} from 'node:path';
+import {join, relative} from 'node:path';
 import {treeHashFile} from '../../engine/tree-hash.js';
 
 /** Why an archive is kept (not deleted). */
@@ -38,9 +38,10 @@ function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
 	return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
+/** What went wrong at `where` ("the file", "its folder a/b"), in the words of a kept archive's detail. */
 function errorProof(error: unknown, where: string): Proof {
 	const code = (error as NodeJS.ErrnoException).code;
-	if (code === 'ENOENT' || code === 'ENOTDIR') return {ok: false, reason: 'missing', detail: `no file at ${where}`};
+	if (code === 'ENOENT' || code === 'ENOTDIR') return {ok: false, reason: 'missing', detail: `${where} is not there`};
 	if (code === 'ELOOP') return {ok: false, reason: 'symlink', detail: `${where} is a symbolic link`};
 	return {ok: false, reason: 'unreadable', detail: `cannot read ${where}: ${code ?? (error as Error).message}`};
 }
@@ -52,10 +53,10 @@ async function checkFolders(to: string, segments: string[]): Promise<Proof | und
 		dir = join(dir, segment);
 		try {
 			const info = await lstat(dir);
-			if (info.isSymbolicLink()) return {ok: false, reason: 'symlink', detail: `the folder ${dir} is a symbolic link`};
-			if (!info.isDirectory()) return {ok: false, reason: 'missing', detail: `${dir} is not a folder`};
+			if (info.isSymbolicLink()) return {ok: false, reason: 'symlink', detail: `its folder ${relative(to, dir)} is a symbolic link`};
+			if (!info.isDirectory()) return {ok: false, reason: 'missing', detail: `${relative(to, dir)} is not a folder`};
 		} catch (error) {
-			return errorProof(error, dir);
+			return errorProof(error, `its folder ${relative(to, dir)}`);
 		}
 	}
 
@@ -72,31 +73,31 @@ export async function proveFile(to: string, relativePath: string, size: number, 
 	try {
 		before = await lstat(file);
 	} catch (error) {
-		return errorProof(error, file);
+		return errorProof(error, 'the file');
 	}
 
-	if (before.isSymbolicLink()) return {ok: false, reason: 'symlink', detail: `${file} is a symbolic link`};
-	if (!before.isFile()) return {ok: false, reason: 'not-a-file', detail: `${file} is not a regular file`};
-	if (before.size !== size) return {ok: false, reason: 'size', detail: `${file} is ${before.size} bytes, the archive ${size}`};
+	if (before.isSymbolicLink()) return {ok: false, reason: 'symlink', detail: 'the file is a symbolic link'};
+	if (!before.isFile()) return {ok: false, reason: 'not-a-file', detail: 'it is not a regular file'};
+	if (before.size !== size) return {ok: false, reason: 'size', detail: `the file is ${before.size.toLocaleString('en-US')} bytes, the archive ${size.toLocaleString('en-US')}`};
 	let handle: FileHandle;
 	try {
 		handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
 	} catch (error) {
-		return errorProof(error, file);
+		return errorProof(error, 'the file');
 	}
 
 	try {
 		const opened = identityOf(await handle.stat());
 		// Replaced between the look and the open: not the file that was looked at.
-		if (!sameIdentity(opened, identityOf(before))) return {ok: false, reason: 'hash', detail: `${file} changed while it was being checked`};
+		if (!sameIdentity(opened, identityOf(before))) return {ok: false, reason: 'hash', detail: 'the file changed while it was being checked'};
 		// Read buffers sized to the file: the default two 8 MiB buffers per call dominate the time of small files.
 		const {hash, bytes} = await treeHashFile(handle, {bufferSize: Math.min(8 * 1024 * 1024, Math.max(64 * 1024, size + 1))});
 		const after = identityOf(await handle.stat());
-		if (bytes !== size || !sameIdentity(after, opened)) return {ok: false, reason: 'hash', detail: `${file} changed while it was being hashed`};
-		if (hash !== treeHash.toLowerCase()) return {ok: false, reason: 'hash', detail: `${file} has tree hash ${hash.slice(0, 16)}…, the inventory's is ${treeHash.slice(0, 16)}…`};
+		if (bytes !== size || !sameIdentity(after, opened)) return {ok: false, reason: 'hash', detail: 'the file changed while it was being hashed'};
+		if (hash !== treeHash.toLowerCase()) return {ok: false, reason: 'hash', detail: `the file's tree hash is ${hash.slice(0, 16)}…, the inventory's ${treeHash.slice(0, 16)}…`};
 		return {ok: true, identity: opened};
 	} catch (error) {
-		return errorProof(error, file);
+		return errorProof(error, 'the file');
 	} finally {
 		await handle.close();
 	}

@@ -5,6 +5,7 @@
  * here.
  */
 import type {ReactNode} from 'react';
+import {inert} from '../../inert.js';
 import type {Scope} from '../keymap.js';
 import type {Route} from '../routes.js';
 import {Download} from './Download.js';
@@ -14,6 +15,7 @@ import {Inventory} from './inventory/Inventory.js';
 import {inventoryTitle} from './inventory/inventory-status.js';
 import {Jobs} from './jobs/Jobs.js';
 import {NewJob} from './NewJob.js';
+import {Purge} from './purge/Purge.js';
 import {Retrieve} from './Retrieve.js';
 import {Vaults} from './vaults/Vaults.js';
 
@@ -57,6 +59,7 @@ export const screens: Registry = {
 		scopes: ['setup', 'text', 'confirm', 'pager'],
 		component: ({route, ...props}) => <Retrieve {...props} vaultName={route.vaultName} archives={route.archives} onStarted={route.onStarted} />,
 	},
+	purge: {title: route => `Restore ${inert(route.planDir)} › Purge`, scopes: ['text', 'pager'], component: ({route, ...props}) => <Purge {...props} planDir={route.planDir} />},
 	help: {title: () => 'Help', scopes: ['pager'], component: ({route, ...props}) => <Help {...props} scopes={route.scopes} />},
 };
 
