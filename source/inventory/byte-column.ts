@@ -297,4 +297,13 @@ export class FixedColumn {
 		const at = (i % this.rowsPerPage) * this.width;
 		return page.subarray(at, at + this.width);
 	}
+
+	/** Where row i's bytes are, without allocating: fills and returns a shared object. */
+	locate(i: number): Location {
+		const location = sharedLocation;
+		location.buffer = this.pages[Math.floor(i / this.rowsPerPage)];
+		location.start = (i % this.rowsPerPage) * this.width;
+		location.end = location.start + this.width;
+		return location;
+	}
 }

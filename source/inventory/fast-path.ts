@@ -102,6 +102,8 @@ function isJsonSpace(b: number): boolean {
 
 /** Bytes 'filename' */
 const filenameKey = [0x66, 0x69, 0x6C, 0x65, 0x6E, 0x61, 0x6D, 0x65];
+/** Bytes 'mtime' */
+const mtimeKey = [0x6D, 0x74, 0x69, 0x6D, 0x65];
 
 /**
  * In a flat JSON object of string values without escapes in
@@ -114,6 +116,7 @@ function jsonFilename(json: Uint8Array, length: number): number {
 	if (json[i++] !== 0x7B) return -1; // {
 	let valueStart = -1;
 	let valueEnd = -1;
+	decodedPath.dateStart = -1;
 	for (;;) {
 		while (i < length && isJsonSpace(json[i])) i++;
 		if (json[i++] !== 0x22) return -1; // "
@@ -142,6 +145,9 @@ function jsonFilename(json: Uint8Array, length: number): number {
 		if (isFilename) { // The last one wins, as in JSON.parse
 			valueStart = start;
 			valueEnd = end;
+		} else if (keyEnd - keyStart === 5 && json[keyStart] === 0x6D && json[keyStart + 1] === mtimeKey[1] && json[keyStart + 2] === mtimeKey[2] && json[keyStart + 3] === mtimeKey[3] && json[keyStart + 4] === mtimeKey[4]) {
+			decodedPath.dateStart = start; // The last "mtime" wins too
+			decodedPath.dateEnd = end;
 		}
 
 		while (i < length && isJsonSpace(json[i])) i++;
@@ -173,6 +179,8 @@ function decodeM(bytes: Uint8Array, start: number, end: number, out: Uint8Array)
 	let i = start + 3;
 	let pStart = -1;
 	let pEnd = -1;
+	let lmStart = -1;
+	let lmEnd = -1;
 	while (i < stop) {
 		if (bytes[i++] !== 0x3C) return -1; // <
 		const nameStart = i;
@@ -189,10 +197,15 @@ function decodeM(bytes: Uint8Array, start: number, end: number, out: Uint8Array)
 		if (pStart < 0 && nameEnd - nameStart === 1 && bytes[nameStart] === 0x70) { // The first <p>
 			pStart = textStart;
 			pEnd = textEnd;
+		} else if (lmStart < 0 && nameEnd - nameStart === 2 && bytes[nameStart] === 0x6C && bytes[nameStart + 1] === 0x6D) { // The first <lm>
+			lmStart = textStart;
+			lmEnd = textEnd;
 		}
 	}
 
 	if (pStart < 0) return -1;
+	decodedPath.dateStart = lmStart;
+	decodedPath.dateEnd = lmEnd;
 	// Plain base64 of one alphabet, then at most two =.
 	let bodyEnd = pEnd;
 	while (bodyEnd > pStart && pEnd - bodyEnd < 2 && bytes[bodyEnd - 1] === 0x3D) bodyEnd--;
@@ -213,8 +226,13 @@ function decodeM(bytes: Uint8Array, start: number, end: number, out: Uint8Array)
 	return length;
 }
 
-/** Where the last path decodePathBytes() wrote starts in out. */
-export const decodedPath = {start: 0};
+/**
+ * Where the last path decodePathBytes() wrote starts in out; and the
+ * modification time's text (mt2 "mtime", FastGlacier's first <lm>) at
+ * [dateStart, dateEnd) -- in out for mt2, in the input for <m> (dateInOut) --
+ * or dateStart -1 when there is none.
+ */
+export const decodedPath = {start: 0, dateStart: -1, dateEnd: -1, dateInOut: false};
 
 /**
  * The decoded path of bytes[start..end) as well-formed UTF-8 in out (at
@@ -224,7 +242,50 @@ export const decodedPath = {start: 0};
 export function decodePathBytes(bytes: Uint8Array, start: number, end: number, out: Uint8Array): number {
 	if (end - start < 5) return -1;
 	const first = bytes[start];
-	if (first === 0x6D && bytes[start + 1] === 0x74 && bytes[start + 2] === 0x32 && bytes[start + 3] === 0x20) return decodeMt2(bytes, start, end, out);
-	if (first === 0x3C && bytes[start + 1] === 0x6D && bytes[start + 2] === 0x3E) return decodeM(bytes, start, end, out);
+	if (first === 0x6D && bytes[start + 1] === 0x74 && bytes[start + 2] === 0x32 && bytes[start + 3] === 0x20) {
+		decodedPath.dateInOut = true;
+		return decodeMt2(bytes, start, end, out);
+	}
+
+	if (first === 0x3C && bytes[start + 1] === 0x6D && bytes[start + 2] === 0x3E) {
+		decodedPath.dateInOut = false;
+		return decodeM(bytes, start, end, out);
+	}
+
 	return -1;
+}
+
+/**
+ * parseCompactDate() (decoders.ts) on bytes[start..end): yyyyMMddTHHmmssZ
+ * as ms, NaN when it is not one (the same answers, without a string or a regex).
+ */
+export function parseCompactDateBytes(bytes: Uint8Array, start: number, end: number): number {
+	if (end - start !== 16 || bytes[start + 8] !== 0x54 || bytes[start + 15] !== 0x5A) return Number.NaN; // T, Z
+	let year = 0;
+	for (let k = 0; k < 4; k++) {
+		const d = bytes[start + k] - 48;
+		if (d < 0 || d > 9) return Number.NaN;
+		year = (year * 10) + d;
+	}
+
+	const month = twoDigits(bytes, start + 4);
+	const day = twoDigits(bytes, start + 6);
+	const hour = twoDigits(bytes, start + 9);
+	const minute = twoDigits(bytes, start + 11);
+	const second = twoDigits(bytes, start + 13);
+	if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return Number.NaN;
+	// Date.UTC reads years 0..99 as 1900..1999: the day must exist in that year (a day past the month's end rolls over, which the reference refuses).
+	const calendarYear = year <= 99 ? 1900 + year : year;
+	const leap = calendarYear % 4 === 0 && (calendarYear % 100 !== 0 || calendarYear % 400 === 0);
+	if (day > (month === 2 ? (leap ? 29 : 28) : daysInMonth[month])) return Number.NaN;
+	return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+const daysInMonth = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Two ASCII digits as a number, -1 when they are not. */
+function twoDigits(bytes: Uint8Array, at: number): number {
+	const a = bytes[at] - 48;
+	const b = bytes[at + 1] - 48;
+	return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : (a * 10) + b;
 }

@@ -100,13 +100,21 @@ export class IdColumn {
 	}
 
 	text(i: number): string {
+		const length = this.copyText(i, textScratch, 0);
+		return length < 0 ? this.long.get(i) ?? '' : textScratch.toString('latin1', 0, length);
+	}
+
+	/**
+	 * Row i's id as ASCII bytes into out at `at` (room for maxPackedLength):
+	 * its length, or -1 for an id kept on the side (ask text()).
+	 */
+	copyText(i: number, out: Uint8Array, at: number): number {
 		const length = this.lengths[i];
-		if (length === 0) return this.long.get(i) ?? '';
+		if (length === 0) return -1;
 		const page = this.pages[Math.floor(i / rowsPerPage)];
 		const offset = (i % rowsPerPage) * slotWidth;
-		// Characters into a scratch buffer, then one flat string: concatenating 138 characters makes a
+		// Characters into a buffer, then (text()) one flat string: concatenating 138 characters makes a
 		// rope of 138 nodes (~4 KB while it lives) and is ~5x slower (the restore planner reads every id).
-		const out = textScratch;
 		let bits = 0;
 		let count = 0;
 		let o = offset;
@@ -117,10 +125,10 @@ export class IdColumn {
 			}
 
 			count -= 6;
-			out[c] = alphabetCodes[(bits >> count) & 63];
+			out[at + c] = alphabetCodes[(bits >> count) & 63];
 		}
 
-		return out.toString('latin1', 0, length);
+		return length;
 	}
 
 	/** Does row i's id start with prefix (already checked to be in the alphabet)? */

@@ -17,7 +17,8 @@ import {ExitCode, ThawError} from '../errors.js';
 import {inert} from '../inert.js';
 import {syncDirectory} from './atomic.js';
 import type {InventoryStore} from '../inventory/store.js';
-import type {Decision, PlanResult, Versions} from './plan/build.js';
+import type {PlanResult, Versions} from './plan/build.js';
+import {writeArchiveLines, writeDecisionLines, type ArchiveLines} from './plan/lines.js';
 import type {Estimate, PriceTable, PriceTier} from './prices.js';
 
 export const planFormat = 'thaw-restore-plan';
@@ -90,41 +91,6 @@ export async function hasShardState(planDir: string): Promise<boolean> {
 	return false;
 }
 
-class ChunkWriter {
-	private parts: string[] = [];
-	private length = 0;
-	readonly hash = createHash('sha256');
-	constructor(private readonly handle: FileHandle) {}
-
-	async write(text: string): Promise<void> {
-		this.parts.push(text);
-		this.length += text.length;
-		if (this.length >= 1 << 20) await this.flush();
-	}
-
-	async flush(): Promise<void> {
-		if (this.parts.length === 0) return;
-		const buffer = Buffer.from(this.parts.join(''), 'utf8');
-		this.parts = [];
-		this.length = 0;
-		this.hash.update(buffer);
-		await this.handle.write(buffer);
-	}
-}
-
-async function writeTemp(path: string, fill: (writer: ChunkWriter) => Promise<void>): Promise<string> {
-	const handle = await open(path, 'w');
-	try {
-		const writer = new ChunkWriter(handle);
-		await fill(writer);
-		await writer.flush();
-		await handle.sync();
-		return writer.hash.digest('hex');
-	} finally {
-		await handle.close();
-	}
-}
-
 async function sha256File(path: string): Promise<string | null> {
 	try {
 		const hash = createHash('sha256');
@@ -137,13 +103,14 @@ async function sha256File(path: string): Promise<string | null> {
 
 export type WriteResult = {unchanged: boolean; planId: string};
 
-/** The creation date as the inventory wrote it, JSON-quoted (Glacier's own form made natively: toISOString without the milliseconds). */
-function dateText(store: InventoryStore, row: number): string {
-	const exact = store.dateTexts.get(row);
-	if (exact !== undefined) return JSON.stringify(exact);
-	const ms = store.created[row];
-	const iso = new Date(ms).toISOString();
-	return `"${ms % 1000 === 0 ? `${iso.slice(0, -5)}Z` : iso}"`;
+async function writeBinary(path: string, array: Float64Array): Promise<void> {
+	const handle = await open(path, 'w');
+	try {
+		await handle.writeFile(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
 }
 
 /**
@@ -164,39 +131,32 @@ export async function writePlan(planDir: string, header: PlanHeader, store: Inve
 	const temp = (name: string) => join(planDir, name + suffix);
 	const cleanUp = async () => Promise.all([files.archives, files.sizes, files.offsets, files.decisions, files.plan].map(async name => rm(temp(name), {force: true})));
 	try {
-		const offsets = new Float64Array(plan.rows.length + 1);
-		let offset = 0;
-		const archivesHash = await writeTemp(temp(files.archives), async writer => {
-			const {rows, paths, mtimes} = plan;
-			for (let p = 0; p < rows.length; p++) {
-				const row = rows[p];
-				const mtime = mtimes[p];
-				// Ids ([A-Za-z0-9_-]) and hex hashes need no escaping; only the path and a non-standard date text go through JSON.stringify.
-				const line = `["${store.archiveId(row)}",${store.sizes[row]},"${store.treeHash(row)}",${JSON.stringify(paths[p])},${Number.isNaN(mtime) ? 'null' : mtime},${dateText(store, row)}]\n`;
-				offsets[p] = offset;
-				offset += Buffer.byteLength(line);
-				await writer.write(line);
-			}
-		});
-		offsets[plan.rows.length] = offset;
-		const sizes = new Float64Array(plan.rows.length);
-		for (let p = 0; p < plan.rows.length; p++) sizes[p] = store.sizes[plan.rows[p]];
-		for (const [name, array] of [[files.sizes, sizes], [files.offsets, offsets]] as const) {
-			const handle = await open(temp(name), 'w');
-			try {
-				await handle.writeFile(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
+		// With runners' state, the new archives.jsonl is compared by its sha256 (hashed as it is written; with none, not at all).
+		const started = await hasShardState(planDir);
+		const archivesFile = await open(temp(files.archives), 'w');
+		let lines: ArchiveLines;
+		try {
+			lines = await writeArchiveLines(archivesFile, store, plan, started);
+			await archivesFile.sync();
+		} finally {
+			await archivesFile.close();
 		}
 
-		await writeTemp(temp(files.decisions), async writer => {
-			for (const decision of plan.decisions) await writer.write(JSON.stringify(decision satisfies Decision) + '\n');
-		});
+		const sizes = new Float64Array(plan.scratch, lines.offsets.byteLength, plan.rows.length);
+		for (let p = 0; p < plan.rows.length; p++) sizes[p] = store.sizes[plan.rows[p]];
+		await writeBinary(temp(files.sizes), sizes);
+		await writeBinary(temp(files.offsets), lines.offsets);
+		const decisionsFile = await open(temp(files.decisions), 'w');
+		try {
+			await writeDecisionLines(decisionsFile, store, plan);
+			await decisionsFile.sync();
+		} finally {
+			await decisionsFile.close();
+		}
 
 		const planJson = Buffer.from(JSON.stringify(header, null, '\t') + '\n', 'utf8');
-		if (await hasShardState(planDir)) {
+		if (started || await hasShardState(planDir)) {
+			const archivesHash = lines.sha256 ?? await sha256File(temp(files.archives));
 			const existing = await readPlanHeader(planDir).catch(() => null);
 			const same = existing !== null
 				&& existing.vaultName === header.vaultName && existing.tier === header.tier && existing.to === header.to

@@ -37,12 +37,16 @@ if (process.argv[2] === '--child') {
 	}
 
 	out.ms = Math.round(performance.now() - started);
+	const cpu = process.cpuUsage();
+	out.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
 	out.maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
 	process.stdout.write(JSON.stringify(out) + '\n');
 	process.exit(0);
 }
 
-const rows = Number(process.argv.includes('--rows') ? process.argv[process.argv.indexOf('--rows') + 1] : 1_000_000);
+const option = (name, fallback) => Number(process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const rows = option('--rows', 1_000_000);
+const rounds = Math.max(1, option('--rounds', 3));
 const keep = process.argv.includes('--keep');
 const file = path.join(os.tmpdir(), `thaw-inventory-bench-${rows}.json`);
 const planDir = path.join(os.tmpdir(), `thaw-restore-plan-bench-${rows}`);
@@ -52,8 +56,18 @@ rmSync(planDir, {recursive: true, force: true});
 const child = (...args) => JSON.parse(execFileSync(process.execPath, [self, '--child', ...args], {encoding: 'utf8'}).trim().split('\n').at(-1));
 console.log(`restore plan bench: ${rows.toLocaleString('en')} archives, ${(statSync(file).size / 1e6).toFixed(0)} MB JSON (${file})`);
 console.log(`node ${process.version}, ${os.cpus().length} cpus, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
-const parse = child('json-parse', file);
-const plan = child('plan', file, planDir);
+const parses = [];
+const plans = [];
+for (let round = 0; round < rounds; round++) {
+	parses.push(child('json-parse', file));
+	rmSync(planDir, {recursive: true, force: true});
+	plans.push(child('plan', file, planDir));
+}
+
+const fastest = list => list.reduce((best, run) => (run.ms < best.ms ? run : best));
+const parse = fastest(parses);
+const plan = fastest(plans);
+const peakRss = Math.max(...plans.map(run => run.maxRssMB));
 rmSync(planDir, {recursive: true, force: true});
 // The CLI as installed (its V8 flags), wall time only.
 const cliStarted = performance.now();
@@ -61,12 +75,15 @@ execFileSync(process.execPath, [cli, 'restore', 'plan', planDir, '--vault-name',
 const cliMs = Math.round(performance.now() - cliStarted);
 const planFiles = ['plan.json', 'archives.jsonl', 'sizes.bin', 'offsets.bin', 'decisions.jsonl'].map(name => `${name} ${(statSync(path.join(planDir, name)).size / 1e6).toFixed(1)} MB`).join(', ');
 console.log('');
-console.log(`JSON.parse(readFileSync) baseline   ${String(parse.ms).padStart(6)} ms  peak RSS ${parse.maxRssMB} MB`);
-console.log(`makePlan (in process)               ${String(plan.ms).padStart(6)} ms  peak RSS ${plan.maxRssMB} MB  (${(plan.ms / parse.ms).toFixed(2)}x JSON.parse)`);
-console.log(`thaw restore plan (CLI, wall)       ${String(cliMs).padStart(6)} ms             (${(cliMs / parse.ms).toFixed(2)}x JSON.parse)`);
+const times = list => list.map(run => run.ms).join(', ');
+console.log(`JSON.parse(readFileSync) baseline   ${String(parse.ms).padStart(6)} ms  (cpu ${parse.cpuMs} ms)  peak RSS ${parse.maxRssMB} MB   rounds: ${times(parses)} ms`);
+console.log(`makePlan (in process)               ${String(plan.ms).padStart(6)} ms  (cpu ${plan.cpuMs} ms)  peak RSS ${peakRss} MB (highest of the rounds)   rounds: ${times(plans)} ms`);
+console.log(`plan time / JSON.parse time         ${(plan.ms / parse.ms).toFixed(2)}x  (cpu ${(plan.cpuMs / parse.cpuMs).toFixed(2)}x; fastest round of each)`);
+console.log(`thaw restore plan (CLI, wall, once) ${String(cliMs).padStart(6)} ms  (${(cliMs / parse.ms).toFixed(2)}x JSON.parse)`);
 console.log(`planned ${plan.planned.toLocaleString('en')}, older versions skipped ${plan.skipped.toLocaleString('en')}, renamed ${plan.renamed.toLocaleString('en')}, undecodable ${plan.undecodable.toLocaleString('en')}`);
 console.log(`plan on disk: ${planFiles}`);
 console.log(`targets: <= 1.5x JSON.parse, < 400 MB peak RSS`);
 if (keep) console.log(`kept: ${planDir} (for node test/bench/restore-status.bench.mjs)`);
 else rmSync(planDir, {recursive: true, force: true});
-console.log(`repeat: npm run build && node test/bench/restore-plan.bench.mjs --rows ${rows}${keep ? ' --keep' : ''}`);
+console.log(`load average after: ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
+console.log(`repeat: npm run build && node --expose-gc test/bench/restore-plan.bench.mjs --rows ${rows} --rounds ${rounds}${keep ? ' --keep' : ''}`);

@@ -138,6 +138,24 @@ describe('thaw restore plan: names', () => {
 		expect(JSON.parse(result.stdout).renamed).toBe(3);
 	});
 
+	it('never gives a file a runner\'s name in any case, and sees folders whose lower case is longer (İ)', async () => {
+		const dir = fresh('runner-names');
+		const file = inventoryFile(path.join(dir, 'inv.json'), [
+			{id: 'part', description: 'a/x.Part'},
+			{id: 'journal', description: 'a/y.part.JOURNAL'},
+			{id: 'in-folder', description: 'İstanbul/photo.jpg'},
+			{id: 'folder-name', description: 'i̇stanbul'}, // 'İstanbul' lower-cased: the folder's name on a case-insensitive disk
+		]);
+		const result = await thaw('restore', 'plan', path.join(dir, 'P'), '--vault-name', 'photos', '--inventory', file, '--to', path.join(dir, 'out'), '--output', 'json', '--endpoint-url', 'http://127.0.0.1:1');
+		expect(result.code).toBe(0);
+		const paths = planLines(path.join(dir, 'P')).map(line => line[3]);
+		expect(paths[0]).toBe('a/x.Part_');
+		expect(paths[1]).toBe('a/y.part.JOURNAL_');
+		expect(paths[2]).toBe('İstanbul/photo.jpg');
+		expect(paths[3]).toMatch(/^i̇stanbul \(2020-01-01T00-00-00Z\)$/);
+		expect(decisions(path.join(dir, 'P')).find(d => d.archiveId === 'folder-name')).toMatchObject({kind: 'renamed', reason: 'name of a folder'});
+	});
+
 	it('shortens names over 255 bytes (room left for .part.journal), keeping the extension and whole characters', async () => {
 		const dir = fresh('long');
 		const longAscii = 'x'.repeat(300);

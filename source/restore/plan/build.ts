@@ -2,13 +2,17 @@
  * The planner's core: selected inventory rows -> one destination per
  * archive, with every decision about versions, clashes and long names.
  *
- * Scale: a million rows are grouped with typed-array hash tables (32-bit
- * string hashes, chains of row positions, the strings compared only on a
- * hash match), not with Maps of a million string keys: that keeps the plan
- * inside the memory the inventory store already needs.
+ * Scale: a million rows without a string or an object each. Names are kept
+ * as bytes (fast-name.ts); versions, clashes and folders are grouped with
+ * typed-array hash tables (keys.ts: 32-bit hashes, the paths compared only
+ * on a hash match); decisions are kept as numbers and made into objects
+ * only when written or shown. Strings are made only for the few paths that
+ * need the general way, a new name, or a comparison.
  */
 import type {InventoryStore} from '../../inventory/store.js';
-import {dateSuffix, foldKey, nameArchive, withSuffix} from './names.js';
+import {Named, namePaths, type NamedPaths} from './fast-name.js';
+import {FolderSet, HashIndex, PathKeys} from './keys.js';
+import {dateSuffix, withSuffix} from './names.js';
 
 export type Versions = 'latest' | 'all';
 
@@ -19,231 +23,300 @@ export type Decision =
 	| {kind: 'renamed'; archiveId: string; from: string; to: string; reason: RenameReason}
 	| {kind: 'undecodable'; archiveId: string; to: string};
 
+const reasons: RenameReason[] = ['older version', 'case-insensitive clash', 'name of a folder', 'name too long', 'made safe'];
+export const enum DecisionKind { undecodable, skipped, renamed }
+
+/** Every decision as three numbers (kind, candidate, detail: the kept candidate or the reason); objects on demand. */
+export class DecisionList {
+	private readonly kinds: number[] = [];
+	private readonly candidates: number[] = [];
+	private readonly details: number[] = [];
+
+	constructor(private readonly plan: {named: NamedPaths; finalText: (k: number) => string}) {}
+
+	get length(): number {
+		return this.kinds.length;
+	}
+
+	add(kind: DecisionKind, k: number, detail: number): void {
+		this.kinds.push(kind);
+		this.candidates.push(k);
+		this.details.push(detail);
+	}
+
+	kindAt(index: number): DecisionKind {
+		return this.kinds[index];
+	}
+
+	/** The candidate (index into the selected rows) a decision is about. */
+	candidateAt(index: number): number {
+		return this.candidates[index];
+	}
+
+	/** The kept candidate (skipped version) or the reason's index (rename). */
+	detailAt(index: number): number {
+		return this.details[index];
+	}
+
+	at(index: number): Decision {
+		const {named, finalText} = this.plan;
+		const k = this.candidates[index];
+		const detail = this.details[index];
+		const archiveId = named.archiveId(k);
+		switch (this.kinds[index] as DecisionKind) {
+			case DecisionKind.undecodable: {
+				return {kind: 'undecodable', archiveId, to: named.text(k)};
+			}
+
+			case DecisionKind.skipped: {
+				return {kind: 'skipped-version', archiveId, path: named.text(k), kept: named.archiveId(detail)};
+			}
+
+			case DecisionKind.renamed: {
+				const to = finalText(k);
+				const namedText = named.text(k);
+				return {kind: 'renamed', archiveId, from: to === namedText ? (named.originals.get(k) ?? namedText) : namedText, to, reason: reasons[detail]};
+			}
+		}
+	}
+
+	slice(start: number, end = this.length): Decision[] {
+		const out: Decision[] = [];
+		for (let index = start; index < Math.min(end, this.length); index++) out.push(this.at(index));
+		return out;
+	}
+}
+
 export type PlanResult = {
 	/** Inventory rows in plan order (the plan index is the position here). */
 	rows: Uint32Array;
-	/** Final relative path per plan index. */
-	paths: string[];
-	/** Decoded mtime per plan index (NaN: none). */
-	mtimes: Float64Array;
+	/** Candidate (index into the selected rows) per plan index. */
+	candidates: Int32Array;
+	named: NamedPaths;
+	/** Final paths that are not the named one (suffixed versions and clashes), by candidate. */
+	renamedTo: Map<number, string>;
+	/** Memory the planner is done with: room for count + 1 and count Float64s (the writer's offsets and sizes). */
+	scratch: ArrayBuffer;
 	totals: {archives: number; bytes: number; skippedVersions: number; renamed: number; undecodable: number; youngerThan90Days: number};
-	decisions: Decision[];
+	decisions: DecisionList;
 };
+
+/** Final relative path of plan index p. */
+export function pathAt(plan: PlanResult, p: number): string {
+	const k = plan.candidates[p];
+	return plan.renamedTo.get(k) ?? plan.named.text(k);
+}
+
+/** Decoded mtime of plan index p (NaN: none). */
+export function mtimeAt(plan: PlanResult, p: number): number {
+	return plan.named.mtimes[plan.candidates[p]];
+}
 
 const ninetyDaysMs = 90 * 24 * 60 * 60 * 1000;
 
-/** FNV-1a over UTF-16 code units; `fold` lower-cases ASCII on the way (non-ASCII text is lower-cased first). */
-function hashString(text: string, fold: boolean): number {
-	let h = 0x81_1C_9D_C5;
-	for (let k = 0; k < text.length; k++) {
-		let c = text.charCodeAt(k);
-		if (fold) {
-			if (c >= 0x80) return hashString(foldKey(text), false);
-			if (c >= 0x41 && c <= 0x5A) c += 0x20;
-		}
-
-		h = Math.imul(h ^ c, 0x01_00_01_93);
-	}
-
-	// Murmur3's finaliser: FNV's low bits (the table slot) cluster on paths that differ only near their end.
-	h ^= h >>> 16;
-	h = Math.imul(h, 0x85_EB_CA_6B);
-	h ^= h >>> 13;
-	h = Math.imul(h, 0xC2_B2_AE_35);
-	h ^= h >>> 16;
-	return h >>> 0;
-}
-
-/** Open addressing over 32-bit hashes; slots hold (id + 1). */
-class HashIndex {
-	private readonly mask: number;
-	private readonly hashes: Uint32Array;
-	private readonly ids: Int32Array;
-
-	constructor(expected: number) {
-		let size = 1024;
-		while (size < expected * 2) size *= 2;
-		this.mask = size - 1;
-		this.hashes = new Uint32Array(size);
-		this.ids = new Int32Array(size);
-	}
-
-	/** The id stored for this hash that `same` accepts, or -1. */
-	find(hash: number, same: (id: number) => boolean): number {
-		for (let slot = hash & this.mask; this.ids[slot] !== 0; slot = (slot + 1) & this.mask) {
-			if (this.hashes[slot] === hash && same(this.ids[slot] - 1)) return this.ids[slot] - 1;
-		}
-
-		return -1;
-	}
-
-	insert(hash: number, id: number): void {
-		let slot = hash & this.mask;
-		while (this.ids[slot] !== 0) slot = (slot + 1) & this.mask;
-		this.hashes[slot] = hash;
-		this.ids[slot] = id + 1;
-	}
-}
-
 export function buildPlan(store: InventoryStore, selected: Uint32Array, versions: Versions, now = Date.now()): PlanResult {
 	const n = selected.length;
-	const named: string[] = new Array<string>(n);
-	const mtimes = new Float64Array(n);
-	const dates = new Float64Array(n); // What "newest" compares: the decoded mtime, else the creation date
-	const decisions: Decision[] = [];
-	let undecodable = 0;
-	let renamed = 0;
-	const shortened = new Uint8Array(n); // 1: a name was shortened, 2: the path was made safe
-	const originals = new Map<number, string>();
-	const unshortened = new Map<number, string>();
+	const named = namePaths(store, selected);
+	const {flags, mtimes} = named;
+	const created = store.created;
+	const keys = new PathKeys(named);
+	const renamedTo = new Map<number, string>();
+	const finalText = (k: number) => renamedTo.get(k) ?? named.text(k);
+	const decisions = new DecisionList({named, finalText});
+	for (let k = 0; k < n; k++) if ((flags[k] & Named.undecodable) !== 0) decisions.add(DecisionKind.undecodable, k, 0);
+
+	// What "newest" compares: the decoded mtime, else the creation date.
+	const dateOf = (k: number) => (Number.isNaN(mtimes[k]) ? created[selected[k]] : mtimes[k]);
+
+	// Groups, in one pass: paths equal when lower-cased (one case-insensitive name on disk: a "folded group"), and in
+	// them paths equal as they are (versions of one file: an "exact group", in a chain of members). The folded
+	// groups' folders are added as the groups appear.
+	//   head[k] >= 0: the head of k's exact group; head[k] < 0: k is a head, of the folded group that -head[k] - 1 heads.
+	//   next[k]: the next member of k's exact group (-1: none); tail[h]: a head's last member;
+	//   nextGroup[h]: a head's next exact group in the same folded group; foldHash[f]: a folded group's hash.
+	const table = new HashIndex(n);
+	const folders = new FolderSet(keys, n);
+	// Four arrays in one buffer, which the writer reuses for its offsets and sizes (PlanResult.scratch): they are done
+	// with by then, and a million-archive plan should not hold both until the garbage collector runs.
+	const scratch = new ArrayBuffer((n * 16) + 16);
+	const head = new Int32Array(scratch, 0, n);
+	const next = new Int32Array(scratch, n * 4, n).fill(-1);
+	const nextGroup = new Int32Array(scratch, n * 8, n).fill(-1);
+	const foldHash = new Uint32Array(scratch, n * 12, n);
+	const tail = new Int32Array(n);
+	let probe = 0;
+	const sameFoldedAsProbe = (id: number) => keys.sameFolded(id, -1, probe, -1);
 	for (let k = 0; k < n; k++) {
-		const row = selected[k];
-		const archive = nameArchive(store.description(row), store.archiveId(row));
-		named[k] = archive.path;
-		mtimes[k] = archive.mtime ?? Number.NaN;
-		dates[k] = archive.mtime ?? store.created[row];
-		if (archive.undecodable) {
-			undecodable++;
-			decisions.push({kind: 'undecodable', archiveId: store.archiveId(row), to: archive.path});
+		const hash = folders.hashWithFolders(k);
+		probe = k;
+		const folded = table.find(hash, sameFoldedAsProbe);
+		if (folded === -1) {
+			table.insert(hash, k);
+			folders.addFolders(); // A folded group's folders are the same for all in it
+			head[k] = -k - 1;
+			tail[k] = k;
+			foldHash[k] = hash;
+			continue;
 		}
 
-		if (archive.shortened) shortened[k] = 1;
-		if (archive.madeSafe) shortened[k] |= 2;
-		if (archive.original !== undefined) originals.set(k, archive.original);
-		if (archive.unshortened !== undefined) unshortened.set(k, archive.unshortened);
-	}
+		let group = folded;
+		let last = folded;
+		while (group !== -1 && !keys.sameExact(group, k)) {
+			last = group;
+			group = nextGroup[group];
+		}
 
-	// Versions: the same path. Chains: head[k] = first member of k's group, next[k] = the next member (-1: none).
-	const exact = new HashIndex(n);
-	const head = new Int32Array(n);
-	const next = new Int32Array(n).fill(-1);
-	const tail = new Int32Array(n);
-	const versionKey = (k: number) => unshortened.get(k) ?? named[k];
-	for (let k = 0; k < n; k++) {
-		const path = versionKey(k);
-		const hash = hashString(path, false);
-		const first = exact.find(hash, id => versionKey(id) === path);
-		if (first === -1) {
-			exact.insert(hash, k);
-			head[k] = k;
+		if (group === -1) {
+			nextGroup[last] = k;
+			head[k] = -folded - 1;
 			tail[k] = k;
 		} else {
-			head[k] = first;
-			next[tail[first]] = k;
-			tail[first] = k;
+			head[k] = group;
+			next[tail[group]] = k;
+			tail[group] = k;
 		}
 	}
 
-	const newer = (a: number, b: number) => dates[a] !== dates[b] ? dates[a] > dates[b]
-		: store.created[selected[a]] !== store.created[selected[b]] ? store.created[selected[a]] > store.created[selected[b]] : a > b;
-	const finalPath: Array<string | undefined> = new Array<string | undefined>(n);
+	const newer = (a: number, b: number) => {
+		const dateA = dateOf(a);
+		const dateB = dateOf(b);
+		if (dateA !== dateB) return dateA > dateB;
+		const createdA = created[selected[a]];
+		const createdB = created[selected[b]];
+		return createdA !== createdB ? createdA > createdB : a > b;
+	};
+
+	// State per candidate: 0 not planned (a skipped version, for now every older one), 1 planned.
+	const planned = new Uint8Array(n);
 	const olderVersions: number[] = [];
 	let skippedVersions = 0;
 	for (let k = 0; k < n; k++) {
-		if (head[k] !== k) continue;
+		if (head[k] >= 0) continue;
 		if (next[k] === -1) {
-			finalPath[k] = named[k];
+			planned[k] = 1;
 			continue;
 		}
 
 		let winner = k;
 		for (let m = next[k]; m !== -1; m = next[m]) if (newer(m, winner)) winner = m;
-		finalPath[winner] = named[winner];
+		planned[winner] = 1;
 		for (let m = k; m !== -1; m = next[m]) {
 			if (m === winner) continue;
 			if (versions === 'latest') {
 				skippedVersions++;
-				decisions.push({kind: 'skipped-version', archiveId: store.archiveId(selected[m]), path: named[m], kept: store.archiveId(selected[winner])});
+				decisions.add(DecisionKind.skipped, m, winner);
 			} else {
 				olderVersions.push(m);
 			}
 		}
 	}
 
-	// Folders: a file may not take the name of a folder another file needs.
-	const folders = new Set<string>();
-	for (let k = 0; k < n; k++) {
-		if (head[k] !== k) continue; // Versions share their folder
-		const path = named[k];
-		let slash = path.lastIndexOf('/');
-		if (slash === -1) continue;
-		const folded = foldKey(path);
-		while (slash > 0) {
-			const folder = folded.slice(0, slash);
-			if (folders.has(folder)) break; // Its parents are in already
-			folders.add(folder);
-			slash = folded.lastIndexOf('/', slash - 1);
+	// Unique names on a case-insensitive file system: names as they are first (in plan order), so a generated name
+	// never takes a real one's; then the clashing ones and the older versions, suffixed. A folded group is taken
+	// once one of its paths is planned as it is (claimed); a generated name by the `generated` table.
+	const claimed = new Uint8Array(n); // By folded group: 1 claimed; 2, 3: (not) the name of a folder, when asked
+	const generated = new HashIndex(16);
+	const groupOf = (k: number) => -head[head[k] < 0 ? k : head[k]] - 1;
+	const isFolder = (group: number): boolean => {
+		if ((claimed[group] & 6) === 0) claimed[group] |= folders.has(group, foldHash[group]) ? 2 : 4;
+		return (claimed[group] & 2) !== 0;
+	};
+
+	let generatedProbe = 0;
+	const sameFoldedAsGenerated = (id: number) => keys.sameFolded(id, -1, generatedProbe, -1);
+	/** Is the generated name id taken (by a folder, a claimed group or another generated name)? */
+	const isTakenGenerated = (id: number, hash: number): boolean => {
+		if (folders.has(id, hash)) return true;
+		generatedProbe = id;
+		const group = table.find(hash, sameFoldedAsGenerated);
+		if (group !== -1 && (claimed[group] & 1) !== 0) return true;
+		return generated.find(hash, sameFoldedAsGenerated) !== -1;
+	};
+
+	let renamed = 0;
+	const record = (k: number, path: string | undefined, why: number, hash: number) => {
+		if (path !== undefined && path === named.text(k)) path = undefined;
+		if (path === undefined) {
+			claimed[groupOf(k)] |= 1;
+		} else {
+			renamedTo.set(k, path);
+			generated.insert(hash, keys.addGenerated(path));
 		}
-	}
 
-	// Unique names on a case-insensitive file system: winners first (in plan order), then older versions.
-	const taken = new HashIndex(n + 16);
-	const takenPaths: string[] = [];
-	const isTaken = (path: string): boolean => {
-		const folded = foldKey(path);
-		if (folders.has(folded)) return true;
-		return taken.find(hashString(path, true), id => foldKey(takenPaths[id]) === folded) !== -1;
-	};
-
-	const claim = (path: string) => {
-		taken.insert(hashString(path, true), takenPaths.length);
-		takenPaths.push(path);
-	};
-
-	const record = (k: number, path: string, why: RenameReason) => {
-		finalPath[k] = path;
-		claim(path);
-		if (path !== named[k] || shortened[k] !== 0) {
+		planned[k] = 1;
+		if (path !== undefined || (flags[k] & (Named.shortened | Named.madeSafe)) !== 0) {
 			renamed++;
-			const reason: RenameReason = path !== named[k] ? why : (shortened[k] & 1) === 0 ? 'made safe' : 'name too long';
-			decisions.push({kind: 'renamed', archiveId: store.archiveId(selected[k]), from: path === named[k] ? (originals.get(k) ?? named[k]) : named[k], to: path, reason});
+			decisions.add(DecisionKind.renamed, k, path !== undefined ? why : (flags[k] & Named.shortened) === 0 ? 4 : 3);
 		}
 	};
 
 	// A suffixed name: the version's date before the extension, then a counter while that is taken too.
-	const suffixed = (k: number): string => {
-		const suffix = dateSuffix(dates[k]);
-		let path = withSuffix(named[k], suffix);
-		for (let count = 2; isTaken(path); count++) path = withSuffix(named[k], `${suffix.slice(0, -1)} ${count})`);
-		return path;
+	const suffixed = (k: number): [string, number] => {
+		const suffix = dateSuffix(dateOf(k));
+		const text = named.text(k);
+		let path = withSuffix(text, suffix);
+		const id = keys.addGenerated(path); // (For the comparisons; record() adds it for good)
+		let hash = keys.foldHash(id);
+		for (let count = 2; isTakenGenerated(id, hash); count++) {
+			path = withSuffix(text, `${suffix.slice(0, -1)} ${count})`);
+			keys.generated[id - keys.base] = path;
+			keys.forget(id);
+			hash = keys.foldHash(id);
+		}
+
+		keys.generated.pop();
+		keys.forget(id);
+		return [path, hash];
 	};
 
-	// Names as they are come first (in plan order), so a generated name never takes a real one's; then the clashing ones and older versions.
-	const clashing: Array<[number, RenameReason]> = [];
+	const clashing: number[] = [];
+	const clashReasons: number[] = [];
 	for (let k = 0; k < n; k++) {
-		const path = finalPath[k];
-		if (path === undefined) continue;
-		if (isTaken(path)) clashing.push([k, folders.has(foldKey(path)) ? 'name of a folder' : 'case-insensitive clash']);
-		else record(k, path, 'case-insensitive clash');
+		if (planned[k] === 0) continue;
+		const group = groupOf(k);
+		const folder = isFolder(group);
+		if (folder || (claimed[group] & 1) !== 0) {
+			clashing.push(k);
+			clashReasons.push(folder ? 2 : 1);
+		} else {
+			record(k, undefined, 1, 0);
+		}
 	}
 
-	for (const [k, why] of clashing) record(k, suffixed(k), why);
-	for (const k of olderVersions) record(k, suffixed(k), 'older version');
+	for (let c = 0; c < clashing.length; c++) {
+		const [path, hash] = suffixed(clashing[c]);
+		record(clashing[c], path, clashReasons[c], hash);
+	}
+
+	for (const k of olderVersions) {
+		const [path, hash] = suffixed(k);
+		record(k, path, 0, hash);
+	}
 
 	// Plan order: the inventory's, without skipped versions.
-	let planned = 0;
-	for (let k = 0; k < n; k++) if (finalPath[k] !== undefined) planned++;
-	const rows = new Uint32Array(planned);
-	const paths = new Array<string>(planned);
-	const planMtimes = new Float64Array(planned);
+	let count = 0;
+	for (let k = 0; k < n; k++) if (planned[k] !== 0) count++;
+	const candidates = tail.subarray(0, count); // (tail is done with: no second million-entry array)
+	const rows = new Uint32Array(count);
 	let bytes = 0;
 	let young = 0;
 	for (let k = 0, p = 0; k < n; k++) {
-		if (finalPath[k] === undefined) continue;
+		if (planned[k] === 0) continue;
 		const row = selected[k];
+		candidates[p] = k;
 		rows[p] = row;
-		paths[p] = finalPath[k]!;
-		planMtimes[p] = mtimes[k];
 		bytes += store.sizes[row];
-		if (now - store.created[row] < ninetyDaysMs) young++;
+		if (now - created[row] < ninetyDaysMs) young++;
 		p++;
 	}
 
 	return {
 		rows,
-		paths,
-		mtimes: planMtimes,
-		totals: {archives: planned, bytes, skippedVersions, renamed, undecodable, youngerThan90Days: young},
+		candidates,
+		named,
+		renamedTo,
+		scratch,
+		totals: {archives: count, bytes, skippedVersions, renamed, undecodable: named.undecodable, youngerThan90Days: young},
 		decisions,
 	};
 }

@@ -125,11 +125,6 @@ function looksEncoded(description: string): boolean {
 }
 
 /**
- * An archive's destination from its description: a decoded path (mt2,
- * FastGlacier, CloudBerry, QNAP) or a plain description that is a usable
- * relative path; otherwise `_by-archive-id/<id>`. Never absolute, never `..`.
- */
-/**
  * A path that needs no work: printable ASCII without '\\', no leading,
  * trailing or doubled '/', no '.' or '..' segment, no name over
  * maxNameBytes and not a runner's name. Most descriptions and decoded paths
@@ -151,10 +146,23 @@ function isPlainSafe(path: string): boolean {
 		}
 	}
 
-	// A drive letter ('C:x') and the runner's own names go the general way.
-	return !(length >= 2 && path.charCodeAt(1) === 0x3A) && !(path.endsWith('.part') || path.endsWith('.journal') || path.endsWith('.PART') || path.endsWith('.JOURNAL'));
+	// A drive letter ('C:x') and the runner's own names (in any case, as avoidRunnerNames sees them) go the general way.
+	return !(length >= 2 && path.charCodeAt(1) === 0x3A) && !endsLikeRunnerName(path);
 }
 
+/** Ends in '.part' or '.journal', in any case: avoidRunnerNames() may have work to do. */
+function endsLikeRunnerName(path: string): boolean {
+	const dot = path.lastIndexOf('.');
+	if (dot === -1) return false;
+	const extension = path.slice(dot + 1).toLowerCase();
+	return extension === 'part' || extension === 'journal';
+}
+
+/**
+ * An archive's destination from its description: a decoded path (mt2,
+ * FastGlacier, CloudBerry, QNAP) or a plain description that is a usable
+ * relative path; otherwise `_by-archive-id/<id>`. Never absolute, never `..`.
+ */
 export function nameArchive(description: string, archiveId: string): NamedArchive {
 	let raw: string | null = null;
 	let mtime: number | null = null;
@@ -174,6 +182,11 @@ export function nameArchive(description: string, archiveId: string): NamedArchiv
 		tool = 'plain';
 	}
 
+	return nameRaw(raw, mtime, tool, archiveId);
+}
+
+/** The general way from a decoded (or plain) path, null when there is none, to the destination. */
+export function nameRaw(raw: string | null, mtime: number | null, tool: string | null, archiveId: string): NamedArchive {
 	if (raw !== null && isPlainSafe(raw)) return {path: raw, mtime, undecodable: false, shortened: false, madeSafe: false, tool};
 	const safe = raw === null ? null : safeRelativePath(raw.trim() === '' ? '' : raw);
 	if (safe === null) {
