@@ -115,7 +115,7 @@ async function ask(question: string): Promise<string | null> {
 			rl.once('close', () => {
 				resolve(null);
 			});
-			rl.question(`${question}: `, resolve);
+			rl.question(`\n${question}: `, resolve);
 		});
 	} finally {
 		rl.close();

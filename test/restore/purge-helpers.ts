@@ -82,7 +82,7 @@ export async function restoredVault(inputs: VaultArchive[] = defaultArchives, op
 	if (options.restore ?? true) {
 		const connection = connect({endpointUrl: emulator.url, region: 'us-east-1', demoCredentials: true});
 		try {
-			const result = await startRestore({connection, planDir, shard: {k: 0, n: 1}, pollMs: 20, retryBaseMs: 2, retryCapMs: 20}).done;
+			const result = await startRestore({connection, planDir, shard: {k: 0, n: 1}, pollMs: 20, retryBaseMs: 2, retryCapMs: 20, initiateRate: 200}).done;
 			if (result.exitCode !== 0) throw new Error(`restore run ended with ${result.exitCode}`);
 		} finally {
 			connection.close();
