@@ -105,6 +105,9 @@ export async function deleteCandidates(input: {
 					answer = 'retry';
 				} else if (name === 'ResourceNotFoundException' && !(/vault/i.test(message) && !/archive/i.test(message))) {
 					answer = 'gone';
+				} else if (name === 'InvalidParameterValueException' || name === 'MissingParameterValueException') {
+					// Glacier refused this one archive (its id, say): kept and said, the others go on.
+					answer = 'failed';
 				} else if (isNetworkError(error) || (httpStatus(error) ?? 500) >= 500 || httpStatus(error) === 408) {
 					answer = attempt >= maxAttempts ? 'failed' : 'retry';
 					if (answer === 'retry') await wait(backoffDelay(attempt, {baseMs: options.retryBaseMs, capMs: options.retryCapMs}), signal);
