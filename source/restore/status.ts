@@ -53,11 +53,20 @@ function round(value: number): number {
 	return Math.round(value * 1e6) / 1e6;
 }
 
-export async function readPlanStatus(planDir: string, now = Date.now()): Promise<PlanStatus> {
-	const bytes = await readPlanBytes(planDir);
-	const header = parsePlanHeader(bytes, planDir);
-	const n = header.totals.archives;
-	const sizes = await readPlanSizes(planDir, n);
+/** Every shard of a plan merged: each archive's furthest state (StateCode), InitiateJob calls, job completion, last failure reason. */
+export type PlanStates = {
+	states: Uint8Array;
+	initiations: Uint32Array;
+	completedAt: Map<number, number>;
+	reasons: Map<number, string>;
+	reinitiated: number;
+	bytesPerSecond: number | null;
+	updatedAt: number | null;
+	shards: ShardSummary[];
+};
+
+/** Read every PLAN/shards/*\/ of a plan of `n` archives (read-only, no lock) and merge them. */
+export async function readPlanStates(planDir: string, n: number): Promise<PlanStates> {
 	let shardNames: string[] = [];
 	try {
 		shardNames = (await readdir(join(planDir, files.shards), {withFileTypes: true})).filter(entry => entry.isDirectory()).map(entry => entry.name).sort();
@@ -93,6 +102,16 @@ export async function readPlanStatus(planDir: string, now = Date.now()): Promise
 		if (state.bytesPerSecond !== null) bytesPerSecond = (bytesPerSecond ?? 0) + state.bytesPerSecond;
 		if (state.updatedAt !== null && (updatedAt === null || state.updatedAt > updatedAt)) updatedAt = state.updatedAt;
 	}
+
+	return {states, initiations, completedAt, reasons, reinitiated, bytesPerSecond, updatedAt, shards};
+}
+
+export async function readPlanStatus(planDir: string, now = Date.now()): Promise<PlanStatus> {
+	const bytes = await readPlanBytes(planDir);
+	const header = parsePlanHeader(bytes, planDir);
+	const n = header.totals.archives;
+	const sizes = await readPlanSizes(planDir, n);
+	const {states, initiations, completedAt, reasons, reinitiated, bytesPerSecond, updatedAt, shards} = await readPlanStates(planDir, n);
 
 	const counts = new Float64Array(archiveStates.length);
 	const byState = new Float64Array(archiveStates.length);

@@ -1,6 +1,7 @@
 import {createContext, useContext} from 'react';
 import type {SettingsStore} from '../config.js';
 import type {Connection} from '../glacier/client.js';
+import type {RunnerOptions} from '../restore/runner/runner.js';
 import type {Route} from './routes.js';
 
 export type AppServices = {
@@ -20,6 +21,10 @@ export type AppServices = {
 	progressMs?: number;
 	/** Folder downloads go to when neither the user nor the settings say otherwise. */
 	cwd: string;
+	/** Runner settings for restores started in the TUI (the demo polls every few seconds; tests faster still). */
+	restore?: Partial<Pick<RunnerOptions, 'pollMs' | 'concurrency' | 'retryBaseMs' | 'retryCapMs' | 'deferMs' | 'bandwidth'>>;
+	/** Where the TUI keeps the restore plans it makes (default: a restores folder beside the settings file). */
+	plansFolder?: string;
 	/** Register a running download so leaving the app cancels it (resumably); returns the unregister function. */
 	track(download: {cancel(): void; done: Promise<unknown>}): () => void;
 };

@@ -4,7 +4,7 @@
  */
 import type {Key} from 'ink';
 
-export type Scope = 'global' | 'list' | 'vaults' | 'jobs' | 'inventory' | 'details' | 'setup' | 'text' | 'confirm' | 'download' | 'pager';
+export type Scope = 'global' | 'list' | 'vaults' | 'jobs' | 'inventory' | 'details' | 'setup' | 'text' | 'confirm' | 'download' | 'pager' | 'preview' | 'restore' | 'restores';
 
 export type CommandId =
 	| 'help' | 'quit' | 'back'
@@ -14,7 +14,8 @@ export type CommandId =
 	| 'nextField' | 'prevField' | 'start' | 'choose'
 	| 'accept' | 'deleteChar' | 'clearText'
 	| 'yes' | 'no' | 'other'
-	| 'left' | 'right' | 'pause' | 'cancel';
+	| 'left' | 'right' | 'pause' | 'cancel'
+	| 'restores' | 'restorePlan' | 'tierNext' | 'editTo' | 'decisions' | 'failures' | 'retry' | 'runHere';
 
 type Matcher = (input: string, key: Key) => boolean;
 
@@ -75,6 +76,8 @@ const bindings: readonly Binding[] = [
 	{id: 'sortReverse', scope: 'list', keys: 'S <', help: 'reverse the sort'},
 	{id: 'reload', scope: 'list', keys: 'r', help: 'reload'},
 
+	{id: 'restores', scope: 'vaults', keys: 'R', help: 'the restores thaw knows: every plan with its state (open one to watch or resume it)'},
+
 	{id: 'statusFilter', scope: 'jobs', keys: 'f', help: 'filter by status: all, in progress, succeeded, failed'},
 	{id: 'actionFilter', scope: 'jobs', keys: 't', help: 'filter by type: all, archive, inventory'},
 	{id: 'newInventory', scope: 'jobs', keys: 'i', help: 'start an inventory retrieval (billed)'},
@@ -86,6 +89,7 @@ const bindings: readonly Binding[] = [
 	{id: 'unmarkAll', scope: 'inventory', keys: 'u', help: 'clear all marks'},
 	{id: 'export', scope: 'inventory', keys: 'e', help: 'export marked (else filtered) archives to CSV or JSON'},
 	{id: 'retrieve', scope: 'inventory', keys: 'a', help: 'start archive retrievals of the marked archives (billed; asks first)'},
+	{id: 'restorePlan', scope: 'inventory', keys: 'R', help: 'restore the marked (else the shown) archives: a preview with names and prices, then asks'},
 	{id: 'skipBad', scope: 'inventory', keys: 'b', help: 'when a malformed record stopped the load: load again, skipping (and counting) such records'},
 
 	{id: 'back', scope: 'details', keys: 'Esc Enter h ←', help: 'back to the table'},
@@ -116,6 +120,26 @@ const bindings: readonly Binding[] = [
 	{id: 'cancel', scope: 'download', keys: 'c', help: 'cancel, keeping a resumable partial file (asks first)'},
 	{id: 'back', scope: 'download', keys: 'Enter', help: 'when it has finished: back to the jobs'},
 
+	{id: 'tierNext', scope: 'preview', keys: 't', help: 'next retrieval tier: Bulk, Standard, Expedited (the cost follows)'},
+	{id: 'editTo', scope: 'preview', keys: 'd', help: 'edit the destination folder (Enter keeps it, Esc cancels)'},
+	{id: 'decisions', scope: 'preview', keys: 'l', help: 'list the renamed paths, skipped versions and undecodable names (again: close)'},
+	{id: 'down', scope: 'preview', keys: 'j ↓', help: 'scroll the list down'},
+	{id: 'up', scope: 'preview', keys: 'k ↑', help: 'scroll the list up'},
+	{id: 'start', scope: 'preview', keys: 'Enter', help: 'start: asks first, naming the money (only y starts)'},
+	{id: 'back', scope: 'preview', keys: 'Esc', help: 'back to the inventory, starting nothing'},
+
+	{id: 'pause', scope: 'restore', keys: 'p', help: 'pause / resume initiation and downloads (this process\'s run)'},
+	{id: 'failures', scope: 'restore', keys: 'f', help: 'list the failures (again: back)'},
+	{id: 'filter', scope: 'restore', keys: '/', help: 'list the archives whose path holds a text, with their state'},
+	{id: 'down', scope: 'restore', keys: 'j ↓', help: 'next download / failure / archive'},
+	{id: 'up', scope: 'restore', keys: 'k ↑', help: 'previous download / failure / archive'},
+	{id: 'open', scope: 'restore', keys: 'Enter', help: 'the full chunk grid of a download; a failure\'s details'},
+	{id: 'retry', scope: 'restore', keys: 'r', help: 'retry the failure under the cursor (this process\'s run)'},
+	{id: 'runHere', scope: 'restore', keys: 's', help: 'run a plan nobody runs, in this process (resumes where it stopped; pays nothing twice)'},
+	{id: 'back', scope: 'restore', keys: 'Esc', help: 'back (a run of this process keeps going; q asks before stopping it)'},
+
+	{id: 'open', scope: 'restores', keys: 'Enter', help: 'the plan\'s dashboard: watch its runner, or run it here'},
+
 	{id: 'back', scope: 'pager', keys: 'Esc Enter q ?', help: 'close'},
 	{id: 'down', scope: 'pager', keys: 'j ↓', help: 'scroll down'},
 	{id: 'up', scope: 'pager', keys: 'k ↑', help: 'scroll up'},
@@ -138,6 +162,9 @@ export const scopeTitles: Record<Scope, string> = {
 	confirm: 'Questions',
 	download: 'Download',
 	pager: 'Help and results',
+	preview: 'Restore preview',
+	restore: 'Restore dashboard',
+	restores: 'Restores',
 };
 
 /** The command a key press means in these scopes (first match wins, in the order given). */
@@ -170,4 +197,5 @@ const shortHelp: Partial<Record<CommandId, string>> = {
 	statusFilter: 'status', actionFilter: 'type', newInventory: 'inventory job', newArchive: 'archive job', saveOutput: 'save',
 	mark: 'mark', markAll: 'mark all', unmarkAll: 'unmark', export: 'export', retrieve: 'retrieve', sortReverse: 'reverse',
 	pause: 'pause', cancel: 'cancel', start: 'start', nextField: 'next field',
+	restores: 'restores', restorePlan: 'restore', tierNext: 'tier', editTo: 'destination', decisions: 'names', failures: 'failures', retry: 'retry', runHere: 'run here',
 };

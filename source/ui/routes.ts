@@ -1,5 +1,6 @@
 import type {Download} from '../engine/download/index.js';
 import type {Job} from '../glacier/api.js';
+import type {InventoryStore} from '../inventory/store.js';
 import type {InventoryFormat} from '../inventory/types.js';
 import type {SortSpec} from '../inventory/sort.js';
 import type {Scope} from './keymap.js';
@@ -18,6 +19,17 @@ export type InventorySpec = {
 	onJobsStarted?: () => void;
 };
 
+/** What the restore preview plans: inventory rows of a loaded store (the browser's marked rows, else those shown). */
+export type RestoreSelection = {
+	vaultName: string;
+	store: InventoryStore;
+	rows: Uint32Array;
+	which: 'marked' | 'shown';
+	/** The browser's filter when the rows are those it shows. */
+	filter: string | null;
+	inventory: {source: 'file'; path: string} | {source: 'job'; jobId: string};
+};
+
 /** One archive to retrieve, as the retrieval screen shows it. */
 export type ArchiveToRetrieve = {archiveId: string; size: number; name: string};
 
@@ -30,4 +42,7 @@ export type Route =
 	| {screen: 'inventory'; spec: InventorySpec}
 	| {screen: 'retrieve'; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: () => void}
 	| {screen: 'purge'; planDir: string}
+	| {screen: 'restore-preview'; selection: RestoreSelection}
+	| {screen: 'restore'; planDir: string; vaultName?: string}
+	| {screen: 'restores'}
 	| {screen: 'help'; scopes: Scope[]};

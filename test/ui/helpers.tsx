@@ -42,6 +42,8 @@ export type Harness = {
 	waitFor(check: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
 	/** Type keys one by one, letting React settle after each. */
 	press(...input: string[]): Promise<void>;
+	/** How many frames Ink has written so far (for frame-rate checks). */
+	frameCount(): number;
 	close(): Promise<void>;
 };
 
@@ -54,6 +56,8 @@ export async function startHarness(options: {
 	refreshMs?: number;
 	/** Saved settings (thaw config) in place before the app starts. */
 	settings?: Partial<Settings>;
+	/** Services to set on top of the defaults (restore runner timings, the plans folder…). */
+	services?: Partial<AppServices>;
 } = {}): Promise<Harness> {
 	const emulator = await startEmulator(options.emulator);
 	await options.setup?.(emulator);
@@ -71,6 +75,7 @@ export async function startHarness(options: {
 		frameMs: 20,
 		cwd: dir,
 		track: () => () => true,
+		...options.services,
 	};
 	const instance = render(<App services={services} size={options.size ?? {columns: 80, rows: 24}} initial={options.initial} onExit={code => exitCodes.push(code)} />);
 	const frame = () => (instance.lastFrame() ?? '').replace(ansi, '');
@@ -91,6 +96,7 @@ export async function startHarness(options: {
 
 			throw new Error(`timed out waiting for ${String(check)}; last frame:\n${frame()}`);
 		},
+		frameCount: () => instance.frames.length,
 		async press(...input) {
 			for (const key of input) {
 				instance.stdin.write(key);

@@ -57,6 +57,8 @@ export type Context = {
 	readonly jobs: Map<number, Job>;
 	/** Archives whose InitiateJob may or may not have reached Glacier: resolved by the next full ListJobs walk before any retry. */
 	readonly uncertain: Set<number>;
+	/** True while pause() holds initiation and new downloads. */
+	paused(): boolean;
 	/** Wake the main loop (something changed). */
 	wake(): void;
 	/** Hand an archive back to the initiator (its job is gone, or its InitiateJob must be tried again). */

@@ -16,7 +16,7 @@ import {join} from 'node:path';
 import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Job} from '../../glacier/api.js';
-import {createDownloadPool, inspectPartial, journalPath, partPath, startDownload, type DownloadPool} from '../../engine/download/index.js';
+import {createDownloadPool, inspectPartial, journalPath, partPath, startDownload, type Download, type DownloadPool} from '../../engine/download/index.js';
 import {MiB, treeHashFile} from '../../engine/tree-hash.js';
 import {StateCode} from '../state.js';
 import type {Context} from './context.js';
@@ -40,6 +40,8 @@ export class Downloader {
 	private readonly limit: number;
 	private readonly perArchive: number;
 	private readonly flights = new Set<Promise<void>>();
+	/** The engine downloads in flight, by position (pause() holds them). */
+	private readonly engines = new Map<number, Download>();
 	/** Archives downloaded (and verified) by this run, and when the first download started and the last one ended. */
 	downloaded = 0;
 	firstStart = 0;
@@ -79,9 +81,17 @@ export class Downloader {
 		this.queue = this.queue.filter(entry => entry.position !== position);
 	}
 
+	/** Hold (or release) every download in flight; while paused, pump() starts none. */
+	setPaused(paused: boolean): void {
+		for (const download of this.engines.values()) {
+			if (paused) download.pause();
+			else download.resume();
+		}
+	}
+
 	/** Start downloads while there is room. */
 	pump(): void {
-		if (this.context.signal.aborted) return;
+		if (this.context.signal.aborted || this.context.paused()) return;
 		if (!this.sorted) {
 			this.queue.sort((a, b) => b.completedAt - a.completedAt || b.position - a.position);
 			this.sorted = true;
@@ -252,7 +262,13 @@ export class Downloader {
 				...(options.retryCapMs === undefined ? {} : {retryCapMs: options.retryCapMs}),
 				...(options.readTimeoutMs === undefined ? {} : {readTimeoutMs: options.readTimeoutMs}),
 			});
-			const result = await download.done;
+			this.engines.set(position, download);
+			context.store.trackDownload({index: i, path: plan.paths[position], store: download.store});
+			if (context.paused()) download.pause();
+			const result = await download.done.finally(() => {
+				this.engines.delete(position);
+				context.store.untrackDownload(i);
+			});
 			context.throughput.add(result.snapshot.total);
 			context.throughput.end(Date.now());
 			counted = true;

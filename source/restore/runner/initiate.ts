@@ -126,7 +126,7 @@ export class Initiator {
 	async wave(): Promise<boolean> {
 		const {context} = this;
 		const {store, plan, options} = context;
-		if (this.busy || context.signal.aborted || this.waiting === 0) return false;
+		if (this.busy || context.signal.aborted || this.waiting === 0 || context.paused()) return false;
 		const now = Date.now();
 		if (now < this.pausedUntil) return false;
 		if (store.getSnapshot().waiting && now >= this.pausedUntil) store.set({waiting: null});

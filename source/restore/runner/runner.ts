@@ -45,7 +45,19 @@ export type RunResult = {
 	downloadSeconds: number;
 };
 
-export type Run = {store: RunStore; done: Promise<RunResult>; cancel(): void};
+export type Run = {
+	store: RunStore;
+	done: Promise<RunResult>;
+	cancel(): void;
+	/** Hold initiation and downloads (chunks in flight are fetched again on resume); the poller keeps going. */
+	pause(): void;
+	resume(): void;
+	/** Try again an archive (plan index) that failed for good; false when it has not failed or the run is not under way. */
+	retry(index: number): Promise<boolean>;
+};
+
+/** What the Run's controls reach inside a running shard. */
+type Controls = {paused: boolean; changed?: () => void; retry?: (index: number) => Promise<boolean>};
 
 /** Every this many polls the walk covers every status, not only completed jobs. */
 const FULL_WALK_EVERY = 6;
@@ -67,17 +79,33 @@ export function startRestore(options: RunnerOptions): Run {
 	options.signal?.addEventListener('abort', () => {
 		cancelled.value = true;
 	}, {once: true});
-	const done = runRestore(options, store, controller, cancelled);
+	const controls: Controls = {paused: false};
+	const done = runRestore(options, store, controller, cancelled, controls);
 	done.catch(() => undefined);
+	const setPaused = (paused: boolean) => {
+		if (controls.paused === paused) return;
+		controls.paused = paused;
+		store.set({paused});
+		store.log('info', paused ? 'paused: no new retrievals or downloads; downloads in flight are held' : 'resumed');
+		controls.changed?.();
+	};
+
 	return {
 		store, done, cancel() {
 			cancelled.value = true;
 			controller.abort();
 		},
+		pause: () => {
+			setPaused(true);
+		},
+		resume: () => {
+			setPaused(false);
+		},
+		retry: async index => controls.retry?.(index) ?? false,
 	};
 }
 
-async function runRestore(options: RunnerOptions, store: RunStore, controller: AbortController, cancelled: {value: boolean}): Promise<RunResult> {
+async function runRestore(options: RunnerOptions, store: RunStore, controller: AbortController, cancelled: {value: boolean}, controls: Controls): Promise<RunResult> {
 	const plan = await loadShardPlan(options.planDir, options.shard);
 	const shardDir = join(options.planDir, 'shards', shardName(options.shard));
 	// Shards of another N overlap these: two runners would each start (and pay for) the same archives.
@@ -94,7 +122,7 @@ async function runRestore(options: RunnerOptions, store: RunStore, controller: A
 	// One runner per shard: a second one would initiate (and pay for) the same archives and write the same journal.
 	const lock = await acquireLock(join(shardDir, 'lock'), {what: `shard ${shardName(options.shard)} of the restore plan ${options.planDir} is being restored`});
 	try {
-		return await runLocked(options, store, controller, cancelled, plan, shardDir);
+		return await runLocked(options, store, controller, cancelled, plan, shardDir, controls);
 	} finally {
 		await lock.release();
 	}
@@ -102,7 +130,7 @@ async function runRestore(options: RunnerOptions, store: RunStore, controller: A
 
 type ShardPlan = Awaited<ReturnType<typeof loadShardPlan>>;
 
-async function runLocked(options: RunnerOptions, store: RunStore, controller: AbortController, cancelled: {value: boolean}, plan: ShardPlan, shardDir: string): Promise<RunResult> {
+async function runLocked(options: RunnerOptions, store: RunStore, controller: AbortController, cancelled: {value: boolean}, plan: ShardPlan, shardDir: string, controls: Controls): Promise<RunResult> {
 	const journal = await RestoreJournal.open(shardDir, plan.planArchives);
 
 	const pollMs = options.pollMs ?? 300_000;
@@ -134,6 +162,7 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 	const context: Context = {
 		options, connection: options.connection, plan, journal, store, throughput, tier: plan.header.tier, pollMs,
 		signal: controller.signal,
+		paused: () => controls.paused,
 		jobs: new Map(),
 		uncertain: new Set(),
 		wake,
@@ -179,6 +208,20 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 
 	downloader = new Downloader(context);
 	initiator = new Initiator(context, aimd, async position => downloader.checkExisting(position));
+	controls.changed = () => {
+		downloader.setPaused(controls.paused);
+		downloader.pump();
+		wake();
+	};
+	if (controls.paused) downloader.setPaused(true);
+	controls.retry = async index => {
+		const position = index >= 0 && index < plan.position.length ? plan.position[index] : -1;
+		if (position < 0 || controller.signal.aborted || journal.state.states[index] !== StateCode.failed) return false;
+		await journal.append({t: 'reinitiate', i: index, reason: `retrying after: ${journal.state.failures.get(index) ?? 'a failure'} (asked for)`, at: Date.now()});
+		store.log('info', `archive ${index} (${plan.paths[position]}): trying again`);
+		context.requeue(position);
+		return true;
+	};
 
 	const unfinished = (): number => {
 		let left = 0;

@@ -3,6 +3,7 @@
  * lines and (next issue) the TUI dashboard read the same snapshots. The
  * runner is the only writer; a snapshot is made when a reader asks.
  */
+import type {DownloadStore} from '../../engine/download-state.js';
 import {inert} from '../../inert.js';
 import {archiveStates, type ArchiveState} from '../state.js';
 import type {Limit} from './pacing.js';
@@ -38,11 +39,16 @@ export type RunSnapshot = {
 	/** Why the run is waiting (retrieval policy, capacity, disk), one line. */
 	readonly waiting: string | null;
 	readonly nextPollAt: number | null;
+	/** Initiation and downloads held by pause() (the poller keeps going). */
+	readonly paused: boolean;
 	readonly startedAt: number;
 	readonly log: readonly RunLogEntry[];
 };
 
-export type RunStoreView = {getSnapshot(): RunSnapshot; subscribe(listener: () => void): () => void; readonly logCount: number};
+/** One download running now: the plan index, its destination (relative) and the engine's own store (its chunk grid). */
+export type ActiveDownload = {readonly index: number; readonly path: string; readonly store: DownloadStore};
+
+export type RunStoreView = {getSnapshot(): RunSnapshot; subscribe(listener: () => void): () => void; readonly logCount: number; activeDownloads(): ActiveDownload[]};
 
 type Mutable<T> = {-readonly [K in keyof T]: T[K]};
 type Fields = Omit<Mutable<RunSnapshot>, 'counts' | 'log' | 'bytesVerified'>;
@@ -55,13 +61,14 @@ export class RunStore implements RunStoreView {
 	private logged = 0;
 	private snapshot: RunSnapshot | undefined;
 	private readonly listeners = new Set<() => void>();
+	private readonly active = new Map<number, ActiveDownload>();
 	private counter: () => {counts: Record<ArchiveState, number>; bytesVerified: number} = () => ({counts: emptyCounts(), bytesVerified: 0});
 
 	constructor(init: {shard: string; vaultName: string; tier: string; now?: number}) {
 		this.fields = {
 			phase: 'starting', shard: init.shard, vaultName: init.vaultName, tier: init.tier, total: 0, bytesTotal: 0, downloading: 0,
 			initiatedThisRun: 0, adopted: 0, reinitiated: 0, throttles: 0, initiateRate: 0, bytesPerSecond: null, pacingBytesPerSecond: 0,
-			limitedBy: null, waiting: null, nextPollAt: null, startedAt: init.now ?? Date.now(),
+			limitedBy: null, waiting: null, nextPollAt: null, paused: false, startedAt: init.now ?? Date.now(),
 		};
 	}
 
@@ -85,6 +92,21 @@ export class RunStore implements RunStoreView {
 	add(key: 'initiatedThisRun' | 'adopted' | 'reinitiated' | 'throttles', amount = 1): void {
 		this.fields[key] += amount;
 		this.changed();
+	}
+
+	/** A download started (the dashboard shows its chunks); kept out of the snapshot: each download has its own store. */
+	trackDownload(download: ActiveDownload): void {
+		this.active.set(download.index, download);
+		this.changed();
+	}
+
+	untrackDownload(index: number): void {
+		if (this.active.delete(index)) this.changed();
+	}
+
+	/** The downloads running now, in plan order. */
+	activeDownloads(): ActiveDownload[] {
+		return [...this.active.values()].sort((a, b) => a.index - b.index);
 	}
 
 	/** How many log entries were ever written: a reader checks this (cheap) before asking for a snapshot. */

@@ -7,7 +7,7 @@ import type {DownloadSnapshot, DownloadStore} from '../../engine/download-state.
  * default): a flood of progress events costs ten renders a second, not one
  * per event. The last change is always delivered.
  */
-export function throttledSubscribe(store: DownloadStore, intervalMs: number) {
+export function throttledSubscribe(store: Pick<DownloadStore, 'subscribe'>, intervalMs: number) {
 	return (listener: () => void) => {
 		let timer: NodeJS.Timeout | undefined;
 		let last = 0;

@@ -16,6 +16,9 @@ import {inventoryTitle} from './inventory/inventory-status.js';
 import {Jobs} from './jobs/Jobs.js';
 import {NewJob} from './NewJob.js';
 import {Purge} from './purge/Purge.js';
+import {Dashboard} from './restore/Dashboard.js';
+import {Preview} from './restore/Preview.js';
+import {Restores} from './restore/Restores.js';
 import {Retrieve} from './Retrieve.js';
 import {Vaults} from './vaults/Vaults.js';
 
@@ -60,6 +63,17 @@ export const screens: Registry = {
 		component: ({route, ...props}) => <Retrieve {...props} vaultName={route.vaultName} archives={route.archives} onStarted={route.onStarted} />,
 	},
 	purge: {title: route => `Restore ${inert(route.planDir)} › Purge`, scopes: ['text', 'pager'], component: ({route, ...props}) => <Purge {...props} planDir={route.planDir} />},
+	'restore-preview': {
+		title: route => `Vault ${route.selection.vaultName} › Restore preview`,
+		scopes: ['preview', 'text', 'confirm'],
+		component: ({route, ...props}) => <Preview {...props} selection={route.selection} />,
+	},
+	restore: {
+		title: route => `${route.vaultName ? `Vault ${route.vaultName} › ` : ''}Restore`,
+		scopes: ['restore', 'text', 'confirm'],
+		component: ({route, ...props}) => <Dashboard {...props} planDir={route.planDir} />,
+	},
+	restores: {title: () => 'Restores', scopes: ['list', 'restores', 'text'], component: props => <Restores {...props} />},
 	help: {title: () => 'Help', scopes: ['pager'], component: ({route, ...props}) => <Help {...props} scopes={route.scopes} />},
 };
 

@@ -76,6 +76,19 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 		navigation.push({screen: 'retrieve', vaultName, archives, onStarted: spec.onJobsStarted});
 	};
 
+	const restore = () => {
+		if (!store || !marks) return;
+		if (!vaultName) {
+			dispatch({type: 'notice', notice: {text: 'Opened from a file: to restore, give --vault-name V (the vault it lists).', tone: 'warn'}});
+			return;
+		}
+
+		const which = marks.count > 0 ? 'marked' : 'shown';
+		const rows = which === 'marked' ? marks.rows(order) : view;
+		const inventory = spec.source.kind === 'job' ? {source: 'job' as const, jobId: spec.source.jobId} : {source: 'file' as const, path: spec.source.path};
+		navigation.push({screen: 'restore-preview', selection: {vaultName, store, rows, which, filter: which === 'shown' && state.applied ? state.applied : null, inventory}});
+	};
+
 	useKeys((input, key) => {
 		const command = commandFor(['list', 'inventory', 'global'], input, key);
 		if (!store) {
@@ -146,6 +159,11 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 
 			case 'retrieve': {
 				retrieve();
+				break;
+			}
+
+			case 'restorePlan': {
+				restore();
 				break;
 			}
 

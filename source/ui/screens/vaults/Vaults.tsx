@@ -24,7 +24,7 @@ export function Vaults({width, height, active}: VaultsProps) {
 			{filter.editing
 				? <TextInput label="Filter vaults /" value={filter.text} width={width} active={active} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} />
 				: <Line width={width} color={list.error ? theme.error : undefined}>{vaultsInfoLine(view)}</Line>}
-			<StatusBar width={width} text={hint('list', ['open', 'filter', 'sortNext', 'reload', 'help', 'quit'])} />
+			<StatusBar width={width} text={hint('vaults', ['open', 'filter', 'sortNext', 'restores', 'reload', 'help', 'quit'])} />
 		</Box>
 	);
 }

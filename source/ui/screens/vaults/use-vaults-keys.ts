@@ -14,6 +14,11 @@ export function useVaultsKeys(state: ReturnType<typeof useVaultsState>, active: 
 		sort: sort.command,
 		reload: () => list.reload(),
 		command(command) {
+			if (command === 'restores') {
+				navigation.push({screen: 'restores'});
+				return;
+			}
+
 			if (command !== 'open') return;
 			const vault = rows[cursor.cursor];
 			if (!vault) return;
