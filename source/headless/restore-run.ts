@@ -7,10 +7,10 @@
 import process from 'node:process';
 import {ExitCode, UsageError} from '../errors.js';
 import {inert} from '../inert.js';
-import {connect} from '../glacier/client.js';
-import {startRestore, type RunResult} from '../restore/runner/runner.js';
+import {connect, type Connection} from '../glacier/client.js';
+import {startRestore, type RunnerOptions, type RunResult} from '../restore/runner/runner.js';
 import type {RunSnapshot, RunStoreView} from '../restore/runner/store.js';
-import {readPlanHeader} from '../restore/runner/plan.js';
+import {readPlanHeader, type PlanHeader} from '../restore/runner/plan.js';
 import {parseShard} from '../restore/shard.js';
 import {formatBytes, formatClock as formatDuration} from '../format.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, integer, parse} from './args.js';
@@ -174,13 +174,12 @@ function summary(result: RunResult, to: string): string {
 	return parts.join('; ');
 }
 
-export async function run(args: string[]): Promise<number> {
-	const {values, positionals} = parse('restore run', args, options, true);
-	if (values.help) {
-		process.stdout.write(help + '\n');
-		return ExitCode.ok;
-	}
+export type RunRequest = {planDir: string; header: PlanHeader; connection: Connection; runner: RunnerOptions; quiet: boolean};
 
+/** Check the arguments and open the connection (shared with the terminal dashboard: cli/restore.ts); 'help' for --help. */
+export async function readRunArgs(args: string[]): Promise<RunRequest | 'help'> {
+	const {values, positionals} = parse('restore run', args, options, true);
+	if (values.help) return 'help';
 	if (positionals.length !== 1) throw new UsageError(`give one PLAN directory${positionals.length > 1 ? `, not ${positionals.length}` : ''}. Run 'thaw restore run --help' for usage.`);
 	const planDir = positionals[0];
 	const concurrency = integer('concurrency', values.concurrency, 1, 256) ?? 16;
@@ -193,13 +192,26 @@ export async function run(args: string[]): Promise<number> {
 	const {header} = await readPlanHeader(planDir);
 	const connectionValues = connectionFromArgs({...values, region: values.region ?? header.region});
 	const connection = connect({...connectionValues, maxSockets: concurrency});
-	const quiet = values.quiet === true;
-	const restore = startRestore({
-		connection, planDir, shard, concurrency, windowHours, bandwidth, maxBytesInFlight,
-		pollMs: pollSeconds === undefined ? undefined : pollSeconds * 1000,
-		retryFailed: values['retry-failed'] === true,
-		readTimeoutMs: connectionValues.readTimeoutSeconds === undefined ? undefined : connectionValues.readTimeoutSeconds * 1000,
-	});
+	return {
+		planDir, header, connection, quiet: values.quiet === true,
+		runner: {
+			connection, planDir, shard, concurrency, windowHours, bandwidth, maxBytesInFlight,
+			pollMs: pollSeconds === undefined ? undefined : pollSeconds * 1000,
+			retryFailed: values['retry-failed'] === true,
+			readTimeoutMs: connectionValues.readTimeoutSeconds === undefined ? undefined : connectionValues.readTimeoutSeconds * 1000,
+		},
+	};
+}
+
+export async function run(args: string[]): Promise<number> {
+	const request = await readRunArgs(args);
+	if (request === 'help') {
+		process.stdout.write(help + '\n');
+		return ExitCode.ok;
+	}
+
+	const {planDir, header, connection, quiet} = request;
+	const restore = startRestore(request.runner);
 	const progress = startProgress(restore.store, process.stderr, quiet ? 'off' : (process.stderr.isTTY ? 'live' : 'lines'));
 	let interrupts = 0;
 	const onSignal = () => {

@@ -41,6 +41,8 @@ export async function runApp(options: {
 	onClosed?: () => Promise<void>;
 	/** The terminal (tests give a stand-in; then the process is not exited at the end). */
 	io?: {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream};
+	/** The process's exit code from the app's (thaw restore run: how the run ended), once the tracked work has stopped. */
+	exitCode?: (appCode: number) => Promise<number>;
 }): Promise<number> {
 	const downloads = new Set<Running>();
 	let exitCode = 0;
@@ -80,6 +82,7 @@ export async function runApp(options: {
 		});
 		// Give cancelled downloads a moment to flush their journal, then let nothing else hold the process.
 		await settle(Promise.all(stopping), 3000);
+		if (options.exitCode) exitCode = await options.exitCode(exitCode);
 		services.connection.close();
 		await settle(options.onClosed?.(), 1000);
 		if (!options.io) {

@@ -102,6 +102,33 @@ describe('the restore dashboard', () => {
 		expect(h.emulator.initiations(vault)).toBe(5);
 	});
 
+	it('Enter on a download shows its full chunk grid; / lists the archives whose path holds a text, with their state', async () => {
+		const h = await restoreHarness({initial: [{screen: 'vaults'}], emulator: {jobDelayMs: 300, faults: [{kind: 'bandwidth', bytesPerSecond: 256 * 1024, times: Number.POSITIVE_INFINITY}]}});
+		harness = h;
+		await planInFolder(h, 'grid', join(h.dir, 'to'));
+		await openDashboard(h, 'grid');
+		await h.press('s');
+		let frame = await h.waitFor(/› big\.bin +[·↓█]+ +\d+% of 3\.00 MiB/, 15_000);
+		expect(fitsIn(frame, 80, 24).ok).toBe(true);
+		await h.press(keys.enter);
+		frame = await h.waitFor(/big\.bin · .* of 3\.00 MiB/);
+		expect(frame).toContain('█ verified');
+		expect(frame).toContain('↓ downloading');
+		expect(fitsIn(frame, 80, 24).ok).toBe(true);
+		await h.press(keys.escape);
+		await h.waitFor('Downloads: ');
+		await h.press('/', 'docs');
+		frame = await h.waitFor(/Archives whose path holds .*docs/);
+		await h.press(keys.enter);
+		frame = await h.waitFor('Archives whose path holds \'docs\': 2');
+		expect(frame).toMatch(/(planned|initiated|ready|downloading|verified) +Docs\/Readme\.txt/);
+		expect(frame).toMatch(/(planned|initiated|ready|downloading|verified) +docs\/readme/);
+		expect(frame).not.toContain('big.bin');
+		await h.press(keys.escape);
+		await h.waitFor('Downloads: ');
+		await h.waitFor('All 5 archives verified', 30_000);
+	});
+
 	it('watches a plan that a headless thaw restore run runs: names its pid, never runs a second one, p and s say why not, q just leaves', async () => {
 		const h = await restoreHarness({initial: [{screen: 'vaults'}], size: {columns: 200, rows: 50}, emulator: {jobDelayMs: 2500}});
 		harness = h;

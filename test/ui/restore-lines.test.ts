@@ -22,7 +22,7 @@ function status(states: Partial<Record<keyof ReturnType<typeof emptyCounts>, num
 
 const run = (change: Partial<RunSnapshot>): RunSnapshot => ({
 	phase: 'running', shard: '0-of-1', vaultName: 'v', tier: 'Bulk', total: 10, bytesTotal: 100, counts: emptyCounts(), bytesVerified: 0, downloading: 0, initiatedThisRun: 0,
-	adopted: 0, reinitiated: 0, throttles: 0, initiateRate: 10, bytesPerSecond: null, pacingBytesPerSecond: 8, limitedBy: null, waiting: null, nextPollAt: null, paused: false, startedAt: 0, log: [], ...change,
+	adopted: 0, reinitiated: 0, throttles: 0, initiateRate: 10, bytesPerSecond: null, pacingBytesPerSecond: 8, limitedBy: null, waiting: null, nextPollAt: null, paused: false, error: null, startedAt: 0, log: [], ...change,
 });
 
 const data = (change: Partial<DashboardData>): DashboardData => ({runners: [], downloads: [], pid: 42, now: 1000, ...change});

@@ -16,12 +16,12 @@ describe('the restore preview (R in the inventory browser)', () => {
 		harness = h;
 		let frame = await openPreview(h);
 		expect(frame).toContain('Restore 5 archives');
-		expect(frame).toMatch(/the 6 marked archives/);
+		expect(frame).toMatch(/of 'photos': from 6 marked/);
 		expect(frame).toMatch(/Names +\d+ renamed · 1 older version skipped · \d+ undecodable/);
 		expect(frame).toMatch(/Tier +\[Bulk\] +Standard +Expedited/);
 		expect(frame).toMatch(/Bulk \*/);
 		expect(frame).toMatch(/Expedited +\$/);
-		expect(frame).toMatch(/prices of 2026-12-01/);
+		expect(frame).toMatch(/an estimate of 2026-12-01/);
 		expect(frame).toMatch(/Time +about /);
 		expect(frame).toContain(`To        ${h.dir}`);
 		expect(frame).not.toContain('\u001B]');
@@ -44,7 +44,7 @@ describe('the restore preview (R in the inventory browser)', () => {
 		// d edits the destination.
 		const to = join(h.dir, 'restored');
 		await h.press('d', '\u0015', to, keys.enter);
-		frame = await h.waitFor(`To        ${to}`);
+		frame = await h.waitFor(`To        ${to}   (d edits`);
 
 		// Enter asks, naming the money; Enter again and n do not start anything.
 		await h.press(keys.enter);
@@ -79,7 +79,7 @@ describe('the restore preview (R in the inventory browser)', () => {
 		const h = await restoreHarness({size: {columns: 200, rows: 50}});
 		harness = h;
 		const frame = await openPreview(h);
-		expect(frame).toMatch(/Prices +an estimate: us-east-1 prices of 2026-12-01/);
+		expect(frame).toMatch(/Prices +us-east-1, an estimate of 2026-12-01; 5 requests/);
 		expect(fitsIn(frame, 200, 50).ok).toBe(true);
 		await h.press(keys.enter);
 		const asked = await h.waitFor('y/n');

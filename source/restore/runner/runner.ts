@@ -81,7 +81,10 @@ export function startRestore(options: RunnerOptions): Run {
 	}, {once: true});
 	const controls: Controls = {paused: false};
 	const done = runRestore(options, store, controller, cancelled, controls);
-	done.catch(() => undefined);
+	// A run that could not start (the lock is held, the plan is unreadable) ends 'failed' too, saying why.
+	done.catch((error: unknown) => {
+		store.set({phase: 'failed', error: inert(error instanceof Error ? error.message : String(error))});
+	});
 	const setPaused = (paused: boolean) => {
 		if (controls.paused === paused) return;
 		controls.paused = paused;

@@ -41,6 +41,8 @@ export type RunSnapshot = {
 	readonly nextPollAt: number | null;
 	/** Initiation and downloads held by pause() (the poller keeps going). */
 	readonly paused: boolean;
+	/** Why a failed run stopped (one line). */
+	readonly error: string | null;
 	readonly startedAt: number;
 	readonly log: readonly RunLogEntry[];
 };
@@ -68,7 +70,7 @@ export class RunStore implements RunStoreView {
 		this.fields = {
 			phase: 'starting', shard: init.shard, vaultName: init.vaultName, tier: init.tier, total: 0, bytesTotal: 0, downloading: 0,
 			initiatedThisRun: 0, adopted: 0, reinitiated: 0, throttles: 0, initiateRate: 0, bytesPerSecond: null, pacingBytesPerSecond: 0,
-			limitedBy: null, waiting: null, nextPollAt: null, paused: false, startedAt: init.now ?? Date.now(),
+			limitedBy: null, waiting: null, nextPollAt: null, paused: false, error: null, startedAt: init.now ?? Date.now(),
 		};
 	}
 

@@ -40,7 +40,7 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 	const empty = inventoryEmptyText({loading: load.loading, error: load.error, filtered: mask !== undefined});
 	const hints = mode === 'details'
 		? hint('details', ['back', 'down', 'up', 'mark', 'help'])
-		: hint('inventory', width >= 120 ? ['open', 'filter', 'sortNext', 'sortReverse', 'mark', 'markAll', 'export', 'retrieve', 'back', 'help'] : ['open', 'filter', 'sortNext', 'mark', 'export', 'retrieve', 'help']);
+		: hint('inventory', width >= 120 ? ['open', 'filter', 'sortNext', 'sortReverse', 'mark', 'markAll', 'export', 'retrieve', 'restorePlan', 'back', 'help'] : ['open', 'filter', 'mark', 'export', 'retrieve', 'restorePlan', 'help']);
 
 	return (
 		<Box flexDirection="column" width={width} height={height}>

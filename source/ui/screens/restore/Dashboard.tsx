@@ -126,7 +126,7 @@ export function Dashboard({width, height, active, planDir}: DashboardProps) {
 			{logs.map((line, i) => <Line key={i} width={width} color={toneColour(line.tone, theme.muted)}>{line.text}</Line>)}
 			<Box flexGrow={1} />
 			{ui.ask
-				? <Confirm width={width} tone="error" title="Stop this restore and quit?" lines={['Downloads in flight stay as .part files; open it again in Restores (R in the vault list)', 'or run thaw restore run PLAN: nothing verified is fetched again, nothing paid twice.']} yes="stop and quit" no="keep running" onYes={stopAndQuit} onNo={() => dispatch({type: 'unask'})} />
+				? <Confirm width={width} tone="error" title="Stop this restore and quit?" lines={['Downloads in flight are kept; Restores (R in the vault list) resumes it, or', 'thaw restore run PLAN; nothing verified is fetched or paid for twice.']} yes="stop and quit" no="keep running" onYes={stopAndQuit} onNo={() => dispatch({type: 'unask'})} />
 				: undefined}
 			<Line width={width} color={toneColour(ui.notice?.tone ?? 'normal', theme.muted)}>{ui.notice?.text ?? ''}</Line>
 			<StatusBar width={width} text={keys} />

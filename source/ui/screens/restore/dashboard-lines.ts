@@ -77,7 +77,7 @@ export function whoLine(data: DashboardData): Who {
 
 	if (all) return {kind: 'done', text: `✔ All ${formatCount(status.total)} archives verified under ${inert(status.to)}`, tone: 'ok'};
 	if (status.verified + status.failed === status.total && status.failed > 0) return {kind: 'failed', text: `✘ Finished: ${formatCount(status.failed)} failed for good, ${formatCount(status.verified)} verified (f lists the failures)`, tone: 'error'};
-	if (run?.phase === 'failed') return {kind: 'failed', text: 'The run in this process stopped on an error (see the log); s runs it again', tone: 'error'};
+	if (run?.phase === 'failed') return {kind: 'failed', text: `The run in this process stopped: ${run.error ?? 'an error (see the log)'}`, tone: 'error'};
 	const stopped = run?.phase === 'cancelled' ? 'Stopped' : 'Not running';
 	return {kind: 'none', text: `${stopped}: s runs it here (it resumes where it stopped; nothing is paid twice)`, tone: 'warn'};
 }
@@ -208,7 +208,8 @@ export function logLines(data: DashboardData, count: number): LogLine[] {
 export function downloadLine(download: ActiveDownloadView, width: number, colour: boolean, selected: boolean): string {
 	const s = download.snapshot;
 	const percent = s.total > 0 ? Math.floor((s.bytesDone / s.total) * 100) : 0;
-	const stats = ` ${String(percent).padStart(3)}% of ${formatBytes(s.total)} ${formatRate(s.throughput)}`;
+	// A fixed-width right column, so the names and grids line up from one download to the next.
+	const stats = fit(` ${String(percent).padStart(3)}% of ${formatBytes(s.total)} · ${formatRate(s.throughput)}`, 28, 'right');
 	const cells = Math.max(4, Math.min(24, Math.floor(width / 5)));
 	const grid = s.chunks.length > 0 ? gridRows(s.chunks, gridLayout(s.chunks.length, cells, 1), undefined, colour)[0] ?? '' : '·';
 	const gridWidth = s.chunks.length > 0 ? Math.min(cells, s.chunks.length) : 1;

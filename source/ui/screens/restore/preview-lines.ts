@@ -15,15 +15,14 @@ export type PreviewLine = {text: string; tone?: 'normal' | 'warn' | 'error' | 'm
 
 export function previewTitle(preview: RestorePreview, which: 'marked' | 'shown'): string {
 	const t = preview.plan.totals;
-	const chosen = which === 'marked' ? `the ${plural(preview.selected, 'marked archive')}` : `the ${plural(preview.selected, 'archive')} shown`;
-	return `Restore ${plural(t.archives, 'archive')} (${formatBytes(t.bytes)}) of vault '${inert(preview.vaultName)}': ${chosen}`;
+	return `Restore ${plural(t.archives, 'archive')} (${formatBytes(t.bytes)}) of '${inert(preview.vaultName)}': from ${formatCount(preview.selected)} ${which}`;
 }
 
 /** The names line: renamed, skipped versions, undecodable (the key that lists them). */
 export function namesLine(preview: RestorePreview, listKey: string): string {
 	const t = preview.plan.totals;
 	const versions = preview.versions === 'latest' ? `${formatCount(t.skippedVersions)} older version${t.skippedVersions === 1 ? '' : 's'} skipped` : 'every version kept (older ones dated)';
-	const list = preview.plan.decisions.length > 0 ? `  (${listKey} lists them)` : '';
+	const list = preview.plan.decisions.length > 0 ? ` (${listKey} lists)` : '';
 	return `Names     ${formatCount(t.renamed)} renamed · ${versions} · ${formatCount(t.undecodable)} undecodable${list}`;
 }
 
@@ -52,7 +51,7 @@ export function costLines(preview: RestorePreview, tier: PriceTier): PreviewLine
 /** Where the prices come from: region and the table's date (an estimate). */
 export function pricesLine(preview: RestorePreview): string {
 	const p = preview.prices;
-	return `Prices    an estimate: ${inert(p.region.split(' ')[0])} prices of ${inert(p.date)} (GB = 2^30 bytes; ${formatCount(preview.plan.totals.archives)} requests, ${(preview.plan.totals.bytes / GiB).toFixed(3)} GB)`;
+	return `Prices    ${inert(p.region.split(' ')[0])}, an estimate of ${inert(p.date)}; ${formatCount(preview.plan.totals.archives)} requests, ${(preview.plan.totals.bytes / GiB).toFixed(3)} GB (2^30 bytes)`;
 }
 
 function span(min: number, max: number): string {
@@ -64,7 +63,7 @@ function span(min: number, max: number): string {
 /** How long: the tier's wait for the first retrievals, then the downloads at the expected rate. */
 export function timeLine(preview: RestorePreview, tier: PriceTier, bytesPerSecond: number, times: RetrievalTimes): string {
 	const d = expectedDuration(preview.plan.totals.bytes, tier, bytesPerSecond, times);
-	return `Time      about ${span(d.min, d.max)}: ${tier} retrievals take ${span(d.waitMin, d.waitMax)}, then ${formatDuration(d.download)} of downloads at ${formatRate(bytesPerSecond)} (expected; the runner measures and paces)`;
+	return `Time      about ${span(d.min, d.max)}: retrievals ${span(d.waitMin, d.waitMax)}, then ${formatDuration(d.download)} of downloads at ${formatRate(bytesPerSecond)} (expected; measured as it runs)`;
 }
 
 /** The question before anything is paid for: only y starts. */
