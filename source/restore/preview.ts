@@ -13,7 +13,7 @@ import {inert} from '../inert.js';
 import type {Connection} from '../glacier/client.js';
 import type {InventoryStore} from '../inventory/store.js';
 import {planFormat, planVersion, writePlan, type PlanHeader, type PolicyInfo, type WriteResult} from './plan-file.js';
-import {buildPlan, type PlanResult, type Versions} from './plan/build.js';
+import {buildPlan, type Decision, type PlanResult, type Versions} from './plan/build.js';
 import {parseVaultArn} from './plan/make.js';
 import {readPolicy} from './plan/policy.js';
 import {builtInPrices, estimate, type Estimate, type PriceTable, type PriceTier} from './prices.js';
@@ -126,7 +126,7 @@ export async function writeRestorePlan(options: {planDir: string; store: Invento
 }
 
 /** One decision of the planner as a line (untrusted parts made inert). */
-export function describeDecision(decision: PlanResult['decisions'][number]): string {
+export function describeDecision(decision: Decision): string {
 	switch (decision.kind) {
 		case 'renamed': {
 			return `renamed (${decision.reason}): ${inert(decision.from)} -> ${inert(decision.to)}`;

@@ -47,7 +47,7 @@ describe('a restore planned from an inventory in memory (the TUI preview)', () =
 		expect({...a, policy: null}).toEqual({...b, policy: null});
 		expect(written.header.tier).toBe('Standard');
 		// Untrusted names are shown inert.
-		expect(preview.plan.decisions.map(d => describeDecision(d)).join('\n')).not.toContain('\u001B');
+		expect(preview.plan.decisions.slice(0).map(d => describeDecision(d)).join('\n')).not.toContain('\u001B');
 	});
 
 	it('refuses a destination inside the plan folder, and an inventory of another vault', async () => {
