@@ -5,7 +5,7 @@ import type {RunSnapshot} from '../../source/restore/runner/store.js';
 import type {PlanStatus} from '../../source/restore/status.js';
 import {previewReducer} from '../../source/ui/screens/restore/use-preview-state.js';
 import {dashboardReducer, filterArchives} from '../../source/ui/screens/restore/use-dashboard-state.js';
-import {legendLine, segments, stateBar, waitingLine, whoLine, type DashboardData} from '../../source/ui/screens/restore/dashboard-lines.js';
+import {downloadLine, legendLine, segments, stateBar, waitingLine, whoLine, type DashboardData} from '../../source/ui/screens/restore/dashboard-lines.js';
 import {planState} from '../../source/ui/screens/restore/restores-lines.js';
 import {textWidth} from '../../source/ui/text.js';
 
@@ -44,6 +44,20 @@ describe('the dashboard\'s lines', () => {
 		expect(stateBar(states, 80, true).split('\u001B[').map((part, k) => (k === 0 ? part : part.replace(/^\d+m/, ''))).join('')).toBe(bar);
 	});
 
+	it('draws each active download as one line exactly as wide as asked, names and grids aligned', () => {
+		const chunk = (index: number, state: 'verified' | 'downloading' | 'pending') => ({index, start: index * 10, end: (index * 10) + 9, state, received: 0, attempts: 1});
+		const snapshot = (total: number, throughput: number) => ({phase: 'downloading', vaultName: 'v', jobId: 'j', outfile: '/o', total, chunkSize: 10, chunks: [chunk(0, 'verified'), chunk(1, 'downloading'), chunk(2, 'pending')], bytesDone: total / 2, verifiedChunks: 1, retryingChunks: 0, failedChunks: 0, retries: 0, throughput, startedAt: 0, verification: {mode: 'tree-hash'}, log: []}) as never;
+		for (const width of [80, 200]) {
+			const a = downloadLine({index: 0, path: 'a/very/long/path/' + 'x'.repeat(300) + '\u001B[2J', snapshot: snapshot(1023 * 1024 * 1024, 1023 * 1024)}, width, false, true);
+			const b = downloadLine({index: 1, path: 'b', snapshot: snapshot(1, 0)}, width, false, false);
+			expect(textWidth(a)).toBe(width);
+			expect(textWidth(b)).toBe(width);
+			expect(a.indexOf('█↓·')).toBe(b.indexOf('█↓·'));
+			expect(a).not.toContain('\u001B');
+			expect(a).toMatch(/ 50% +1023 MiB +1023 KiB\/s$/);
+		}
+	});
+
 	it('says who runs the plan: this process (running, paused), another process by its lock, nobody, or how it ended', () => {
 		const s = status({planned: 3, verified: 2});
 		expect(whoLine(data({})).kind).toBe('loading');
@@ -62,7 +76,7 @@ describe('the dashboard\'s lines', () => {
 		const s = status({planned: 3, initiated: 2, ready: 1});
 		const line = waitingLine(data({status: s, run: run({paused: true, waiting: 'the vault\'s data retrieval policy is full', limitedBy: 'window', throttles: 3, nextPollAt: 6000, downloading: 0})}));
 		expect(line.tone).toBe('warn');
-		expect(line.text).toBe('Waiting for: paused · the vault\'s data retrieval policy is full · paced by the 24-h window at 8 B/s · throttled 3× (initiating at 10.0/s) · 2 Bulk retrievals to finish, next poll in 5s · downloads: 0 running, 1 ready');
+		expect(line.text).toBe('Waiting for: paused · the vault\'s data retrieval policy is full · paced by the 24-h window at 8 B/s · throttled 3× (initiating at 10.0/s) · 2 Bulk retrievals (next poll in 5s) · 0 downloading, 1 ready');
 		expect(waitingLine(data({status: status({verified: 2})})).text).toBe('Waiting for: nothing, all done');
 	});
 

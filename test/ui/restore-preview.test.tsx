@@ -79,7 +79,7 @@ describe('the restore preview (R in the inventory browser)', () => {
 		const h = await restoreHarness({size: {columns: 200, rows: 50}});
 		harness = h;
 		const frame = await openPreview(h);
-		expect(frame).toMatch(/Prices +us-east-1, an estimate of 2026-12-01; 5 requests/);
+		expect(frame).toMatch(/Prices +us-east-1, an estimate of 2026-12-01 · 5 requests/);
 		expect(fitsIn(frame, 200, 50).ok).toBe(true);
 		await h.press(keys.enter);
 		const asked = await h.waitFor('y/n');

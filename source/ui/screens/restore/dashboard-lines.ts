@@ -181,8 +181,8 @@ export function waitingLine(data: DashboardData): {text: string; tone: Tone} {
 
 		if (run.limitedBy && status.states.planned + status.states.reinitiated > 0) parts.push(`paced by ${run.limitedBy === 'window' ? `the 24-h window at ${formatRate(run.pacingBytesPerSecond)}` : run.limitedBy === 'disk' ? 'free disk space' : '--max-bytes-in-flight'}`);
 		if (run.throttles > 0) parts.push(`throttled ${formatCount(run.throttles)}× (initiating at ${run.initiateRate.toFixed(1)}/s)`);
-		if (inRetrieval > 0) parts.push(`${plural(inRetrieval, `${status.tier} retrieval`)} to finish${run.nextPollAt === null ? '' : `, next poll in ${formatDuration(Math.max(0, (run.nextPollAt - data.now) / 1000))}`}`);
-		if (run.downloading > 0 || status.states.ready > 0) parts.push(`downloads: ${formatCount(run.downloading)} running, ${formatCount(status.states.ready)} ready`);
+		if (inRetrieval > 0) parts.push(`${plural(inRetrieval, `${status.tier} retrieval`)}${run.nextPollAt === null ? '' : ` (next poll in ${formatDuration(Math.max(0, (run.nextPollAt - data.now) / 1000))})`}`);
+		if (run.downloading > 0 || status.states.ready > 0) parts.push(`${formatCount(run.downloading)} downloading, ${formatCount(status.states.ready)} ready`);
 	} else if (otherRunners(data).length > 0) {
 		if (inRetrieval > 0) parts.push(`${plural(inRetrieval, `${status.tier} retrieval`)} to finish`);
 		const deferred = data.activity?.events.filter(e => /deferred/.test(e.message)).at(-1);
@@ -209,7 +209,7 @@ export function downloadLine(download: ActiveDownloadView, width: number, colour
 	const s = download.snapshot;
 	const percent = s.total > 0 ? Math.floor((s.bytesDone / s.total) * 100) : 0;
 	// A fixed-width right column, so the names and grids line up from one download to the next.
-	const stats = fit(` ${String(percent).padStart(3)}% of ${formatBytes(s.total)} · ${formatRate(s.throughput)}`, 28, 'right');
+	const stats = fit(` ${String(percent).padStart(3)}% ${formatBytes(s.total).padStart(8)} ${formatRate(s.throughput).padStart(10)}`, 25, 'right');
 	const cells = Math.max(4, Math.min(24, Math.floor(width / 5)));
 	const grid = s.chunks.length > 0 ? gridRows(s.chunks, gridLayout(s.chunks.length, cells, 1), undefined, colour)[0] ?? '' : '·';
 	const gridWidth = s.chunks.length > 0 ? Math.min(cells, s.chunks.length) : 1;

@@ -51,7 +51,7 @@ export function costLines(preview: RestorePreview, tier: PriceTier): PreviewLine
 /** Where the prices come from: region and the table's date (an estimate). */
 export function pricesLine(preview: RestorePreview): string {
 	const p = preview.prices;
-	return `Prices    ${inert(p.region.split(' ')[0])}, an estimate of ${inert(p.date)}; ${formatCount(preview.plan.totals.archives)} requests, ${(preview.plan.totals.bytes / GiB).toFixed(3)} GB (2^30 bytes)`;
+	return `Prices    ${inert(p.region.split(' ')[0])}, an estimate of ${inert(p.date)} · ${formatCount(preview.plan.totals.archives)} requests · ${(preview.plan.totals.bytes / GiB).toFixed(3)} GB of 2^30 B`;
 }
 
 function span(min: number, max: number): string {
@@ -63,7 +63,7 @@ function span(min: number, max: number): string {
 /** How long: the tier's wait for the first retrievals, then the downloads at the expected rate. */
 export function timeLine(preview: RestorePreview, tier: PriceTier, bytesPerSecond: number, times: RetrievalTimes): string {
 	const d = expectedDuration(preview.plan.totals.bytes, tier, bytesPerSecond, times);
-	return `Time      about ${span(d.min, d.max)}: retrievals ${span(d.waitMin, d.waitMax)}, then ${formatDuration(d.download)} of downloads at ${formatRate(bytesPerSecond)} (expected; measured as it runs)`;
+	return `Time      about ${span(d.min, d.max)}: retrievals ${span(d.waitMin, d.waitMax)}, then ${formatDuration(d.download)} of downloads at ${formatRate(bytesPerSecond)} (expected)`;
 }
 
 /** The question before anything is paid for: only y starts. */
@@ -76,7 +76,7 @@ export function confirmLines(preview: RestorePreview, tier: PriceTier, to: strin
 	const e = preview.estimate[tier];
 	return [
 		`${formatBytes(preview.plan.totals.bytes)} to ${inert(to)}: retrieval ${formatUsd(e.retrievalUSD)} + requests ${formatUsd(e.requestsUSD)} + transfer out ${formatUsd(e.transferUSD)} (estimate).`,
-		'AWS bills each retrieval it starts; a stopped run resumes later without paying again.',
+		'AWS bills each retrieval started; a stopped run resumes without paying twice.',
 	];
 }
 

@@ -25,11 +25,11 @@ export type PlanRow = {plan: KnownPlan; state: string};
 export const restoreColumns: Array<Column<PlanRow>> = [
 	{title: 'Plan', minWidth: 14, text: r => inert(basename(dirname(r.plan.dir)) === '.thaw' ? `.thaw/${basename(r.plan.dir)}` : basename(r.plan.dir)), sortValue: r => r.plan.dir},
 	{title: 'State', width: 15, priority: 5, text: r => r.state, sortValue: r => r.state},
-	{title: 'Vault', width: 16, priority: 3, text: r => inert(r.plan.status?.vaultName ?? '?'), sortValue: r => r.plan.status?.vaultName ?? ''},
+	{title: 'Vault', width: 16, priority: 0, text: r => inert(r.plan.status?.vaultName ?? '?'), sortValue: r => r.plan.status?.vaultName ?? ''},
 	{title: 'Verified', width: 15, align: 'right', priority: 4, text: r => (r.plan.status ? `${formatCount(r.plan.status.verified)}/${formatCount(r.plan.status.total)}` : '-'), sortValue: r => (r.plan.status ? r.plan.status.verified / Math.max(1, r.plan.status.total) : -1)},
-	{title: 'Size', width: 10, align: 'right', priority: 2, text: r => formatBytes(r.plan.status?.bytesTotal), sortValue: r => r.plan.status?.bytesTotal ?? -1},
-	{title: 'Committed', width: 10, align: 'right', priority: 1, text: r => (r.plan.status ? formatUsd(r.plan.status.committed.totalUSD) : '-'), sortValue: r => r.plan.status?.committed.totalUSD ?? -1},
-	{title: 'Updated', width: 16, priority: 0, text: r => formatDate(r.plan.status?.updatedAt ?? undefined), sortValue: r => r.plan.status?.updatedAt ?? ''},
+	{title: 'Size', width: 10, align: 'right', priority: 3, text: r => formatBytes(r.plan.status?.bytesTotal), sortValue: r => r.plan.status?.bytesTotal ?? -1},
+	{title: 'Committed', width: 10, align: 'right', priority: 2, text: r => (r.plan.status ? formatUsd(r.plan.status.committed.totalUSD) : '-'), sortValue: r => r.plan.status?.committed.totalUSD ?? -1},
+	{title: 'Updated', width: 16, priority: 1, text: r => formatDate(r.plan.status?.updatedAt ?? undefined), sortValue: r => r.plan.status?.updatedAt ?? ''},
 ];
 
 /** The line under the list: how many, where it looked, or what went wrong with the plan under the cursor. */
