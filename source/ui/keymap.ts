@@ -15,7 +15,7 @@ export type CommandId =
 	| 'accept' | 'deleteChar' | 'clearText'
 	| 'yes' | 'no' | 'other'
 	| 'left' | 'right' | 'pause' | 'cancel'
-	| 'restores' | 'restorePlan' | 'tierNext' | 'editTo' | 'decisions' | 'failures' | 'retry' | 'runHere';
+	| 'restores' | 'restorePlan' | 'tierNext' | 'editTo' | 'decisions' | 'failures' | 'retry' | 'runHere' | 'purge';
 
 type Matcher = (input: string, key: Key) => boolean;
 
@@ -136,6 +136,7 @@ const bindings: readonly Binding[] = [
 	{id: 'open', scope: 'restore', keys: 'Enter', help: 'the full chunk grid of a download; a failure\'s details'},
 	{id: 'retry', scope: 'restore', keys: 'r', help: 'retry the failure under the cursor (this process\'s run)'},
 	{id: 'runHere', scope: 'restore', keys: 's', help: 'run a plan nobody runs, in this process (resumes where it stopped; pays nothing twice)'},
+	{id: 'purge', scope: 'restore', keys: 'D', help: 'once the restore is complete: delete from Glacier the archives whose file is proven now (a preview, then you type the count)'},
 	{id: 'back', scope: 'restore', keys: 'Esc', help: 'back (a run of this process keeps going; q asks before stopping it)'},
 
 	{id: 'open', scope: 'restores', keys: 'Enter', help: 'the plan\'s dashboard: watch its runner, or run it here'},
@@ -197,5 +198,5 @@ const shortHelp: Partial<Record<CommandId, string>> = {
 	statusFilter: 'status', actionFilter: 'type', newInventory: 'inventory job', newArchive: 'archive job', saveOutput: 'save',
 	mark: 'mark', markAll: 'mark all', unmarkAll: 'unmark', export: 'export', retrieve: 'retrieve', sortReverse: 'reverse',
 	pause: 'pause', cancel: 'cancel', start: 'start', nextField: 'next field',
-	restores: 'restores', restorePlan: 'restore', tierNext: 'tier', editTo: 'destination', decisions: 'names', failures: 'failures', retry: 'retry', runHere: 'run here',
+	restores: 'restores', restorePlan: 'restore', tierNext: 'tier', editTo: 'destination', decisions: 'names', failures: 'failures', retry: 'retry', runHere: 'run here', purge: 'delete from Glacier',
 };

@@ -108,8 +108,10 @@ export function Dashboard({width, height, active, planDir}: DashboardProps) {
 	}
 
 	const logs = logLines(data, logCount);
+	// Nothing of the restore on its way: D deletes from Glacier what is proven restored.
+	const complete = !here && data.status !== undefined && data.status.total > 0 && data.status.verified + data.status.failed === data.status.total;
 	const keys = ui.mode === 'main'
-		? hint('restore', here ? ['pause', 'failures', 'filter', 'open', 'back', 'help'] : ['runHere', 'failures', 'filter', 'back', 'help'])
+		? hint('restore', here ? ['pause', 'failures', 'filter', 'open', 'back', 'help'] : complete ? ['purge', 'failures', 'filter', 'back', 'help'] : ['runHere', 'failures', 'filter', 'back', 'help'])
 		: ui.mode === 'failures' || ui.mode === 'failure' ? 'j/k move  Enter details  r retry  f/Esc back  ? help' : 'j/k move  Esc back  ? help';
 	const whoColour = who.tone === 'ok' ? theme.ok : toneColour(who.tone, theme.accent);
 	return (

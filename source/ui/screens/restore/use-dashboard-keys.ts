@@ -84,6 +84,24 @@ export function useDashboardKeys(options: DashboardKeys): {stopAndQuit: () => vo
 		setRun(startRun(services, planDir, {retryFailed: status !== undefined && status.failed > 0 && ui.mode === 'failures'}));
 	};
 
+	// D: once nothing of the restore is on its way, the purge screen (issue 12): its preview, then the typed count.
+	const purge = () => {
+		const {status} = data;
+		if (!status) return;
+		if (here || otherRunners(data).length > 0) {
+			dispatch({type: 'notice', text: 'Not now: the restore is running; delete from Glacier once it has ended', tone: 'warn'});
+			return;
+		}
+
+		const left = status.total - status.verified - status.failed;
+		if (left > 0) {
+			dispatch({type: 'notice', text: `Not yet: ${left.toLocaleString('en-US')} archive(s) are not restored yet; delete from Glacier once the restore is complete`, tone: 'warn'});
+			return;
+		}
+
+		navigation.push({screen: 'purge', planDir});
+	};
+
 	useKeys((input, key) => {
 		const command = commandFor(['restore', 'global'], input, key);
 		if (!command) return;
@@ -134,6 +152,11 @@ export function useDashboardKeys(options: DashboardKeys): {stopAndQuit: () => vo
 
 			case 'runHere': {
 				runHere();
+				break;
+			}
+
+			case 'purge': {
+				purge();
 				break;
 			}
 
