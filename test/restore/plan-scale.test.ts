@@ -123,7 +123,7 @@ const idAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 // combining marks and characters whose case or NFC form changes length, CJK, emoji, a lone surrogate.
 const pieces = ['a', 'B', 'photos', 'Photos', 'IMG_1.JPG', 'img_1.jpg', 'x.tar.gz', '/', '/', '/', '\\', '.', '..', './', '../', 'C:', 'c:\\', ':', ' ', '  ',
 	'\u0000', '\u001B', '\u007F', '\u0085', '\u009F', '\u00A0', '\u202E', '\u2028', '\u2066', '\uFEFF', 'Ähre', 'ähre', 'A\u0308hre', 'é', 'e\u0301', 'İ', 'ß', 'ẞ', '\u212A', 'Σ', 'σς',
-	'日本', '写真', 'ｶ', '\uF900', '😀', '\uD800', 'x.part', 'y.PART', 'z.Journal', '.part.journal', '"', '"q"', ',', '+', '-', '~', 'Ǆ', 'ǅ', 'ǆ', '\u0300'];
+	'日本', '写真', 'ｶ', 'ÀÉÎÕÜ', 'àéîõü', '×÷ÿ', 'Þþ', 'µª', 'ß/SS', 'Ÿ', '\uF900', '😀', '\uD800', 'x.part', 'y.PART', 'z.Journal', '.part.journal', '"', '"q"', ',', '+', '-', '~', 'Ǆ', 'ǅ', 'ǆ', '\u0300'];
 
 function randomPath(next: () => number): string {
 	const roll = next();
@@ -199,6 +199,9 @@ describe('restore plan fast paths agree with the reference planner', () => {
 			if (keepAsIs(bytes, 0, bytes.length) !== 0) expect(text.normalize('NFC')).toBe(text);
 		}
 
+		// keys.ts lower-cases byte-foldable paths (U+00A1..U+00FF, CJK) on their bytes: U+00C0..U+00DE but U+00D7, +0x20; nothing else.
+		for (let cp = 0xA1; cp <= 0xFF; cp++) expect(String.fromCharCode(cp).toLowerCase()).toBe(String.fromCharCode(cp >= 0xC0 && cp <= 0xDE && cp !== 0xD7 ? cp + 0x20 : cp));
+		for (let cp = 0x4E00; cp <= 0x9FFF; cp += 7) expect(String.fromCodePoint(cp).toLowerCase()).toBe(String.fromCodePoint(cp));
 		for (const text of ['a\u0301', '\uF900', 'ｶ', '\u00A0', ' \u3000', 'a/./b', 'a//b', '/a', 'a/', 'C:x', 'x.Part', 'x.JOURNAL', '\uFEFFx', 'a\\b', 'a\u0085b', 'a\u2028b']) {
 			const bytes = Buffer.from(text);
 			expect(keepAsIs(bytes, 0, bytes.length), text).toBe(0);

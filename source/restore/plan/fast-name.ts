@@ -23,6 +23,8 @@ export const enum Named {
 	undecodable = 8,
 	shortened = 16,
 	madeSafe = 32,
+	/** The path's bytes can be lower-cased as bytes (keys.ts): ASCII, U+00A1..U+00FF and CJK ideographs only. */
+	foldable = 64,
 }
 
 const byIdPrefix = Buffer.from(`${byIdFolder}/`, 'latin1');
@@ -66,7 +68,8 @@ export class NamedPaths {
 /**
  * What the general way would do with these bytes as a path: 1 = keep them
  * as they are (ASCII), 2 = keep them (non-ASCII), 0 = not sure (go the
- * general way). Kept means: well-formed UTF-8, no control, bidi or
+ * general way); 3 = keep them (non-ASCII, and byte-foldable: see
+ * Named.foldable). Kept means: well-formed UTF-8, no control, bidi or
  * line-separator character, no '\\', no empty, '.' or '..' segment, no
  * leading or trailing '/', no drive letter, every name within maxNameBytes,
  * not a runner's name (in any case), and already NFC: the only non-ASCII
@@ -77,46 +80,64 @@ export function keepAsIs(bytes: Uint8Array, start: number, end: number): number 
 	if (end <= start || bytes[start] === 0x2F || bytes[end - 1] === 0x2F) return 0;
 	if (end - start >= 2 && bytes[start + 1] === 0x3A) return 0; // 'C:'
 	let ascii = true;
+	let foldable = true;
 	let segmentStart = start;
-	for (let i = start; i <= end; i++) {
-		const b = i === end ? 0x2F : bytes[i];
-		if (b === 0x2F) {
-			const length = i - segmentStart;
-			if (length === 0 || length > maxNameBytes) return 0;
-			if (bytes[segmentStart] === 0x2E && (length === 1 || (length === 2 && bytes[segmentStart + 1] === 0x2E))) return 0;
+	for (let i = start; i < end; i++) {
+		const kind = byteKinds[bytes[i]];
+		if (kind === 0) continue;
+		if (kind === 1) { // '/'
+			if (!goodSegment(bytes, segmentStart, i)) return 0;
 			segmentStart = i + 1;
-		} else if (b < 0x80) {
-			if (b < 0x20 || b === 0x7F || b === 0x5C) return 0;
-		} else {
-			ascii = false;
-			let cp: number;
-			if (b >= 0xC2 && b <= 0xDF) {
-				if (i + 1 >= end) return 0;
-				const b1 = bytes[i + 1];
-				if ((b1 & 0xC0) !== 0x80) return 0;
-				cp = ((b & 0x1F) << 6) | (b1 & 0x3F);
-				i += 1;
-			} else if (b >= 0xE4 && b <= 0xE9) { // U+4000..U+9FFF (never an overlong or a surrogate)
-				if (i + 2 >= end) return 0;
-				const b1 = bytes[i + 1];
-				const b2 = bytes[i + 2];
-				if ((b1 & 0xC0) !== 0x80 || (b2 & 0xC0) !== 0x80) return 0;
-				cp = ((b & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
-				i += 2;
-			} else {
-				return 0;
-			}
-
-			if (!((cp >= 0xA1 && cp < 0x300) || (cp >= 0x4E00 && cp <= 0x9FFF))) return 0;
+			continue;
 		}
+
+		if (kind === 2) return 0;
+		const b = bytes[i];
+		ascii = false;
+		let cp: number;
+		if (b >= 0xC2 && b <= 0xDF) {
+			if (i + 1 >= end) return 0;
+			const b1 = bytes[i + 1];
+			if ((b1 & 0xC0) !== 0x80) return 0;
+			cp = ((b & 0x1F) << 6) | (b1 & 0x3F);
+			i += 1;
+		} else if (b >= 0xE4 && b <= 0xE9) { // U+4000..U+9FFF (never an overlong or a surrogate)
+			if (i + 2 >= end) return 0;
+			const b1 = bytes[i + 1];
+			const b2 = bytes[i + 2];
+			if ((b1 & 0xC0) !== 0x80 || (b2 & 0xC0) !== 0x80) return 0;
+			cp = ((b & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+			i += 2;
+		} else {
+			return 0;
+		}
+
+		if (!((cp >= 0xA1 && cp < 0x300) || (cp >= 0x4E00 && cp <= 0x9FFF))) return 0;
+		if (cp >= 0x100 && cp < 0x300) foldable = false;
 	}
 
+	if (!goodSegment(bytes, segmentStart, end)) return 0;
 	// '.part' / '.journal' at the end, in any case: avoidRunnerNames() has a say.
 	const length = end - start;
 	if (length >= 5 && bytes[end - 5] === 0x2E && (bytes[end - 4] | 0x20) === 0x70 && (bytes[end - 3] | 0x20) === 0x61 && (bytes[end - 2] | 0x20) === 0x72 && (bytes[end - 1] | 0x20) === 0x74) return 0;
 	if (length >= 8 && bytes[end - 8] === 0x2E && (bytes[end - 7] | 0x20) === 0x6A && (bytes[end - 6] | 0x20) === 0x6F && (bytes[end - 5] | 0x20) === 0x75
 		&& (bytes[end - 4] | 0x20) === 0x72 && (bytes[end - 3] | 0x20) === 0x6E && (bytes[end - 2] | 0x20) === 0x61 && (bytes[end - 1] | 0x20) === 0x6C) return 0;
-	return ascii ? 1 : 2;
+	return ascii ? 1 : foldable ? 3 : 2;
+}
+
+/** Bytes by what keepAsIs() does with them: 0 take, 1 '/', 2 refuse (controls, DEL, '\\'), 3 a multi-byte character starts. */
+const byteKinds = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) byteKinds[b] = 2;
+byteKinds[0x7F] = 2;
+byteKinds[0x5C] = 2;
+byteKinds[0x2F] = 1;
+for (let b = 0x80; b < 0x100; b++) byteKinds[b] = 3;
+
+/** A name between two '/': not empty, not '.' or '..', within maxNameBytes. */
+function goodSegment(bytes: Uint8Array, start: number, end: number): boolean {
+	const length = end - start;
+	if (length === 0 || length > maxNameBytes) return false;
+	return !(bytes[start] === 0x2E && (length === 1 || (length === 2 && bytes[start + 1] === 0x2E)));
 }
 
 /** Has the string a lone surrogate (so no UTF-8 form that gives it back)? */
@@ -157,7 +178,7 @@ function keepGeneral(named: NamedPaths, k: number, archive: NamedArchive): void 
 		named.texts.set(k, path);
 		named.column.commit(0);
 	} else {
-		if (isAsciiText(path)) flags |= Named.ascii;
+		if (isAsciiText(path)) flags |= Named.ascii | Named.foldable;
 		named.column.push(Buffer.from(path, 'utf8'));
 	}
 
@@ -189,7 +210,7 @@ export function namePaths(store: InventoryStore, selected: Uint32Array): NamedPa
 			byIdPrefix.copy(room.buffer, room.start);
 			room.buffer.write(id, room.start + byIdPrefix.length, 'latin1');
 			column.commit(byIdPrefix.length + id.length);
-			flags[k] = Named.ascii | Named.undecodable;
+			flags[k] = Named.ascii | Named.foldable | Named.undecodable;
 			named.undecodable++;
 			continue;
 		}
@@ -206,7 +227,7 @@ export function namePaths(store: InventoryStore, selected: Uint32Array): NamedPa
 				if (kind !== 0) {
 					if (decodedPath.dateStart >= 0) mtimes[k] = parseCompactDateBytes(decodedPath.dateInOut ? scratch : bytes, decodedPath.dateStart, decodedPath.dateEnd);
 					column.push(scratch, pathStart, pathStart + pathLength);
-					flags[k] = kind === 1 ? Named.ascii : 0;
+					flags[k] = kindFlags[kind];
 					continue;
 				}
 			}
@@ -225,10 +246,12 @@ export function namePaths(store: InventoryStore, selected: Uint32Array): NamedPa
 		}
 
 		column.commit(0);
-		flags[k] = Named.inDescription | (kind === 1 ? Named.ascii : 0);
+		flags[k] = Named.inDescription | kindFlags[kind];
 	}
 
 	return named;
 }
 
 const archiveMetadata = Buffer.from('<ArchiveMetadata>', 'latin1');
+/** Flags for keepAsIs()'s answers 1..3. */
+const kindFlags = [0, Named.ascii | Named.foldable, 0, Named.foldable];

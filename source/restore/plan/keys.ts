@@ -1,9 +1,10 @@
 /**
- * Compact keys for a million paths: 32-bit hashes in open-addressing
- * tables of typed arrays (slots hold ids, never strings), the paths compared
- * only on a hash match -- on their bytes when both are ASCII (folding A-Z),
- * as strings otherwise. Versions group by the exact path, clashes by the
- * lower-cased one (foldKey), folders by lower-cased prefixes.
+ * Compact keys for a million paths: 32-bit hashes (FNV-1a over the UTF-16
+ * units of the lower-cased path) in open-addressing tables of typed arrays
+ * (slots hold ids, never strings), the paths compared only on a hash match --
+ * on their bytes when both can be lower-cased as bytes (ASCII, Latin-1, CJK),
+ * as strings otherwise. Clashes group by the lower-cased path (foldKey),
+ * versions by the exact one within that, folders by lower-cased prefixes.
  *
  * Ids: a candidate k (its named path, see fast-name.ts) is id k; a generated
  * name (a suffixed version or clash) is id base + g, its text in `generated`.
@@ -24,50 +25,46 @@ function finish(h: number): number {
 	return h >>> 0;
 }
 
-/** FNV-1a over UTF-16 code units. */
-export function hashText(text: string): number {
-	let h = fnvOffset;
-	for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), fnvPrime);
-	return finish(h);
+/**
+ * Lower-casing on UTF-8 bytes, for byte-foldable paths (fast-name.ts's
+ * Named.foldable: ASCII, U+00A1..U+00FF and CJK ideographs only): A-Z, and
+ * U+00C0..U+00DE but U+00D7 (UTF-8 C3 80..C3 9E), which lower-case to the
+ * character 0x20 on (C3 A0..C3 BE); nothing else there has a lower case.
+ * That keeps the byte length, so prefixes stay where they were.
+ */
+function foldByte(b: number, previous: number): number {
+	if (b >= 0x41 && b <= 0x5A) return b + 0x20;
+	return previous === 0xC3 && b >= 0x80 && b <= 0x9E && b !== 0x97 ? b + 0x20 : b;
 }
 
-/** hashText() of the latin1 text of bytes[start..end), A-Z lower-cased when fold. */
-function hashBytes(bytes: Uint8Array, start: number, end: number, fold: boolean): number {
+/** FNV-1a + finish over the UTF-16 units of foldKey(text) of a byte-foldable path's bytes[start..end), without the string: FNV over its UTF-16 units. */
+function hashFoldedBytes(bytes: Uint8Array, start: number, end: number, states: number[] | undefined, ends: number[] | undefined): number {
 	let h = fnvOffset;
-	for (let k = start; k < end; k++) {
-		let c = bytes[k];
-		if (fold && c >= 0x41 && c <= 0x5A) c += 0x20;
-		h = Math.imul(h ^ c, fnvPrime);
-	}
-
-	return finish(h);
-}
-
-/** hashText() of the UTF-16 form of well-formed UTF-8 bytes[start..end), without making the string. */
-function hashUtf8(bytes: Uint8Array, start: number, end: number): number {
-	let h = fnvOffset;
+	let depth = 0;
 	for (let i = start; i < end; i++) {
 		const b = bytes[i];
 		if (b < 0x80) {
-			h = Math.imul(h ^ b, fnvPrime);
+			if (b === 0x2F && states !== undefined) {
+				states[depth] = h;
+				ends![depth++] = i - start;
+			}
+
+			h = Math.imul(h ^ (b >= 0x41 && b <= 0x5A ? b + 0x20 : b), fnvPrime);
 		} else if (b < 0xE0) {
-			h = Math.imul(h ^ (((b & 0x1F) << 6) | (bytes[++i] & 0x3F)), fnvPrime);
-		} else if (b < 0xF0) {
-			const unit = ((b & 0x0F) << 12) | ((bytes[i + 1] & 0x3F) << 6) | (bytes[i + 2] & 0x3F);
-			i += 2;
-			h = Math.imul(h ^ unit, fnvPrime);
+			const unit = ((b & 0x1F) << 6) | (bytes[++i] & 0x3F);
+			h = Math.imul(h ^ (unit >= 0xC0 && unit <= 0xDE && unit !== 0xD7 ? unit + 0x20 : unit), fnvPrime);
 		} else {
-			const cp = (((b & 0x07) << 18) | ((bytes[i + 1] & 0x3F) << 12) | ((bytes[i + 2] & 0x3F) << 6) | (bytes[i + 3] & 0x3F)) - 0x1_00_00;
-			i += 3;
-			h = Math.imul(h ^ (0xD8_00 + (cp >> 10)), fnvPrime);
-			h = Math.imul(h ^ (0xDC_00 + (cp & 0x3_FF)), fnvPrime);
+			h = Math.imul(h ^ (((b & 0x0F) << 12) | ((bytes[i + 1] & 0x3F) << 6) | (bytes[i + 2] & 0x3F)), fnvPrime);
+			i += 2;
 		}
 	}
 
+	foldedDepth = depth;
 	return finish(h);
 }
 
-const lower = (c: number) => (c >= 0x41 && c <= 0x5A ? c + 0x20 : c);
+let foldedDepth = 0;
+
 
 /**
  * Open addressing over 32-bit hashes: slot s is (hash, id + 1) at [2s, 2s + 1]
@@ -132,8 +129,9 @@ export class PathKeys {
 		this.base = named.selected.length;
 	}
 
-	private isAsciiBytes(id: number): boolean {
-		return id < this.base && (this.named.flags[id] & (Named.ascii | Named.inText)) === Named.ascii;
+	/** Can id's path be lower-cased on its bytes (and are they its path)? */
+	isFoldable(id: number): boolean {
+		return id < this.base && (this.named.flags[id] & (Named.foldable | Named.inText)) === Named.foldable;
 	}
 
 	text(id: number): string {
@@ -150,6 +148,14 @@ export class PathKeys {
 		return this.foldedText;
 	}
 
+	/** The first `length` of id's lower-cased path (-1: all): bytes for a foldable path, else UTF-16 units. */
+	private foldedPrefix(id: number, length: number): string {
+		if (length < 0) return this.folded(id);
+		if (!this.isFoldable(id)) return this.folded(id).slice(0, length);
+		const {buffer, start} = this.named.locate(id);
+		return foldKey(buffer.toString('utf8', start, start + length));
+	}
+
 	/** What versions group by: the unshortened path when a name was shortened, else the named path. */
 	versionKey(k: number): string {
 		return this.named.unshortened.get(k) ?? this.named.text(k);
@@ -158,15 +164,6 @@ export class PathKeys {
 	/** Is the version key of k its named path's bytes (well-formed UTF-8)? */
 	private exactInBytes(k: number): boolean {
 		return (this.named.flags[k] & (Named.inText | Named.shortened)) === 0;
-	}
-
-	exactHash(k: number): number {
-		if (this.exactInBytes(k)) {
-			const {buffer, start, end} = this.named.locate(k);
-			return (this.named.flags[k] & Named.ascii) === 0 ? hashUtf8(buffer, start, end) : hashBytes(buffer, start, end, false);
-		}
-
-		return hashText(this.versionKey(k));
 	}
 
 	sameExact(a: number, b: number): boolean {
@@ -182,34 +179,60 @@ export class PathKeys {
 		return this.versionKey(a) === this.versionKey(b);
 	}
 
-	/** Hash of the lower-cased path of id. */
-	foldHash(id: number): number {
-		if (this.isAsciiBytes(id)) {
+	/** Hash of the lower-cased path of id; with states and ends, also of its folders (foldedDepth of them), for FolderSet. */
+	foldHash(id: number, states?: number[], ends?: number[]): number {
+		if (this.isFoldable(id)) {
 			const {buffer, start, end} = this.named.locate(id);
-			return hashBytes(buffer, start, end, true);
+			return hashFoldedBytes(buffer, start, end, states, ends);
 		}
 
-		return hashText(this.folded(id));
+		const folded = this.folded(id);
+		let h = fnvOffset;
+		let depth = 0;
+		for (let i = 0; i < folded.length; i++) {
+			const c = folded.charCodeAt(i);
+			if (c === 0x2F && states !== undefined) {
+				states[depth] = h;
+				ends![depth++] = i;
+			}
+
+			h = Math.imul(h ^ c, fnvPrime);
+		}
+
+		foldedDepth = depth;
+		return finish(h);
 	}
 
-	/** Do the first `length` units of id a's lower-cased path equal the lower-cased path of b up to bLength (-1: all of it)? */
+	/**
+	 * Does the lower-cased path of id a, its first aLength (-1: all of it),
+	 * equal that of b (bLength likewise)? Lengths count bytes for foldable
+	 * paths, UTF-16 units otherwise.
+	 */
 	sameFolded(a: number, aLength: number, b: number, bLength: number): boolean {
-		if (this.isAsciiBytes(a) && this.isAsciiBytes(b)) {
+		if (this.isFoldable(a) && this.isFoldable(b)) {
 			const first = this.named.locate(a);
 			const aBuffer = first.buffer;
 			const aStart = first.start;
 			const aEnd = aLength < 0 ? first.end : aStart + aLength;
 			const second = this.named.locate(b);
-			const bEnd = bLength < 0 ? second.end : second.start + bLength;
-			if (aEnd - aStart !== bEnd - second.start) return false;
-			for (let i = aStart, j = second.start; i < aEnd; i++, j++) if (lower(aBuffer[i]) !== lower(second.buffer[j])) return false;
+			const bBuffer = second.buffer;
+			const bStart = second.start;
+			const bEnd = bLength < 0 ? second.end : bStart + bLength;
+			if (aEnd - aStart !== bEnd - bStart) return false;
+			let previousA = 0;
+			let previousB = 0;
+			for (let i = aStart, j = bStart; i < aEnd; i++, j++) {
+				const x = aBuffer[i];
+				const y = bBuffer[j];
+				if (x !== y && foldByte(x, previousA) !== foldByte(y, previousB)) return false;
+				previousA = x;
+				previousB = y;
+			}
+
 			return true;
 		}
 
-		const left = this.folded(a);
-		const leftPart = aLength < 0 ? left : left.slice(0, aLength);
-		const right = this.folded(b);
-		return leftPart === (bLength < 0 ? right : right.slice(0, bLength));
+		return this.foldedPrefix(a, aLength) === this.foldedPrefix(b, bLength);
 	}
 
 	/** Drop the remembered foldKey of id (its generated text changed). */
@@ -256,38 +279,10 @@ export class FolderSet {
 	 * prefixes before each '/') for addFolders().
 	 */
 	hashWithFolders(id: number): number {
-		const states = this.depthStates;
-		const ends = this.depthEnds;
-		let depth = 0;
-		let h = fnvOffset;
-		const keys = this.keys;
-		if (id < keys.base && (keys.named.flags[id] & (Named.ascii | Named.inText)) === Named.ascii) {
-			const {buffer, start, end} = keys.named.locate(id);
-			for (let i = start; i < end; i++) {
-				const c = buffer[i];
-				if (c === 0x2F) {
-					states[depth] = h;
-					ends[depth++] = i - start;
-				}
-
-				h = Math.imul(h ^ lower(c), fnvPrime);
-			}
-		} else {
-			const folded = keys.folded(id);
-			for (let i = 0; i < folded.length; i++) {
-				const c = folded.charCodeAt(i);
-				if (c === 0x2F) {
-					states[depth] = h;
-					ends[depth++] = i;
-				}
-
-				h = Math.imul(h ^ c, fnvPrime);
-			}
-		}
-
-		this.depth = depth;
+		const hash = this.keys.foldHash(id, this.depthStates, this.depthEnds);
+		this.depth = foldedDepth;
 		this.hashedId = id;
-		return finish(h);
+		return hash;
 	}
 
 	/** Add the folders of the path hashWithFolders() hashed last (deepest first; stop at one already in: its parents are too). */

@@ -15,7 +15,8 @@ import {Named} from './fast-name.js';
 import {DecisionKind, type PlanResult} from './build.js';
 
 const chunkBytes = 1 << 20;
-const hexDigits = Buffer.from('0123456789abcdef', 'latin1');
+/** The two hex digits of every byte value, at 2v and 2v + 1. */
+const hexPairs = Buffer.from(Array.from({length: 256}, (_, v) => v.toString(16).padStart(2, '0')).join(''), 'latin1');
 
 /** Buffers filled in turn; each written while the other fills (one write in flight). */
 class ChunkedFile {
@@ -155,14 +156,20 @@ function writeDate(ms: number, out: Buffer, at: number): number {
 	return o + 2;
 }
 
-/** Bytes that JSON.stringify would escape (", \, controls)? */
-function needsEscaping(bytes: Uint8Array, start: number, end: number): boolean {
+/** What JSON.stringify would escape in these bytes: 0 nothing, 1 only '"' and '\\' (as \" and \\), 2 more (controls). */
+function escaping(bytes: Uint8Array, start: number, end: number): number {
+	let found = 0;
 	for (let i = start; i < end; i++) {
 		const b = bytes[i];
-		if (b < 0x20 || b === 0x22 || b === 0x5C) return true;
+		if (b < 0x20) return 2;
+		if (b === 0x22 || b === 0x5C) found = 1;
 	}
 
-	return false;
+	return found;
+}
+
+function needsEscaping(bytes: Uint8Array, start: number, end: number): boolean {
+	return escaping(bytes, start, end) !== 0;
 }
 
 export type ArchiveLines = {offsets: Float64Array; sha256: string | undefined};
@@ -184,11 +191,13 @@ export async function writeArchiveLines(handle: FileHandle, store: InventoryStor
 		let pathStart = 0;
 		let pathEnd = 0;
 		let pathBuffer: Buffer | undefined;
+		let pathEscapes = 0;
 		if (renamed !== undefined || (flags[k] & Named.inText) !== 0) {
 			pathText = JSON.stringify(renamed ?? named.text(k));
 		} else {
 			const at = named.locate(k);
-			if (needsEscaping(at.buffer, at.start, at.end)) {
+			pathEscapes = escaping(at.buffer, at.start, at.end);
+			if (pathEscapes === 2) {
 				pathText = JSON.stringify(named.text(k));
 			} else {
 				pathBuffer = at.buffer;
@@ -197,7 +206,7 @@ export async function writeArchiveLines(handle: FileHandle, store: InventoryStor
 			}
 		}
 
-		const pathBytes = pathText === undefined ? pathEnd - pathStart + 2 : Buffer.byteLength(pathText);
+		const pathBytes = pathText === undefined ? (2 * (pathEnd - pathStart)) + 2 : Buffer.byteLength(pathText);
 		const hashText = hashTexts.size === 0 ? undefined : hashTexts.get(row);
 		const dateText = dateTexts.size === 0 ? undefined : dateTexts.get(row);
 		const longest = maxPackedLength + 256 + pathBytes + (hashText === undefined ? 64 : Buffer.byteLength(hashText)) + (dateText === undefined ? 0 : (dateText.length * 6) + 2);
@@ -216,9 +225,10 @@ export async function writeArchiveLines(handle: FileHandle, store: InventoryStor
 		if (hashText === undefined) {
 			const at = hashes.locate(row);
 			const bytes = at.buffer;
-			for (let b = at.start; b < at.start + 32; b++) {
-				out[o++] = hexDigits[bytes[b] >> 4];
-				out[o++] = hexDigits[bytes[b] & 15];
+			for (let b = at.start; b < at.start + 32; b++, o += 2) {
+				const v = bytes[b] << 1;
+				out[o] = hexPairs[v];
+				out[o + 1] = hexPairs[v + 1];
 			}
 		} else {
 			o += out.write(hashText, o, 'latin1');
@@ -228,7 +238,13 @@ export async function writeArchiveLines(handle: FileHandle, store: InventoryStor
 		out[o++] = 0x2C;
 		if (pathText === undefined) {
 			out[o++] = 0x22;
-			if (pathEnd - pathStart < 96) { // Faster than a native copy for short paths
+			if (pathEscapes !== 0) {
+				for (let i = pathStart; i < pathEnd; i++) {
+					const b = pathBuffer![i];
+					if (b === 0x22 || b === 0x5C) out[o++] = 0x5C;
+					out[o++] = b;
+				}
+			} else if (pathEnd - pathStart < 96) { // Faster than a native copy for short paths
 				for (let i = pathStart; i < pathEnd; i++) out[o++] = pathBuffer![i];
 			} else {
 				o += pathBuffer!.copy(out, o, pathStart, pathEnd);
