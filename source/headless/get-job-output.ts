@@ -36,8 +36,8 @@ thaw's own:
   --chunk-size MIB          chunk size in MiB, a power of two (default: from the size, 1 to 64)
   --concurrency N           chunks fetched at once (default 8)
   --max-attempts N          tries per chunk before giving up (default 8)
-  --hash-threads N          worker threads computing SHA-256 (default 0: hashed on the
-                            main thread; 1 frees it where cores are spare, ~20 MB more memory)
+  --hash-threads N          worker threads that hash and write the data (default: one per
+                            core beyond the first, at most 2; 0 does it on the main thread)
   --overwrite               replace OUTFILE if it exists (otherwise exit 6)
   --no-resume               ignore an earlier partial download and start over
   --quiet                   no progress or warnings on stderr

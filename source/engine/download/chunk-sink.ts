@@ -1,8 +1,9 @@
 /**
  * Streaming one response body into the .part. Pieces from the socket are
- * copied into slots (256 KiB, or 1 MiB leaves in shared memory when hashing
- * threads are on); a full slot is hashed (here, or on a worker while it is
- * written) and written at its place, and reused once both are done. At most
+ * copied into slots (256 KiB, or 1 MiB leaves when hashing threads are on); a
+ * full slot is hashed here and written through the thread pool, or handed to
+ * a hashing thread that hashes and writes it (leaf-hasher.ts), and reused
+ * once that is done. At most
  * SLOTS_PER_CHUNK slots per chunk: when both are busy the body is paused (the
  * socket stops reading) until one frees. Each piece is handled in the 'data'
  * event that brings it: no promise and no await per piece.
@@ -12,8 +13,9 @@
  */
 import {createHash} from 'node:crypto';
 import {finished, type Readable} from 'node:stream';
+import type {ThawError} from '../../errors.js';
 import {scrub} from '../../glacier/errors.js';
-import type {LeafHasher} from '../leaf-hasher.js';
+import {LeafWriteError, type LeafHasher} from '../leaf-hasher.js';
 import {TreeHashCombiner, TreeHasher} from '../tree-hash.js';
 import {ChunkFailure} from './retry-policy.js';
 
@@ -33,6 +35,9 @@ export const LOCAL_SLOT = 256 * 1024;
 
 const emptyDigest = createHash('sha256').digest();
 
+/** How a slot's work ended: the slot to reuse (none when a hashing thread lost it) and the failure, if any. */
+type Done = {slot?: Buffer; error?: unknown};
+
 /** What a body reader shares with its stall timer. */
 export type Flow = {
 	/** performance.now() of the last piece (or of the end of a wait on our own work). */
@@ -44,7 +49,7 @@ export type Flow = {
 
 /** Free slots for reuse, and the bytes handed over in this event-loop turn. */
 export class SlotStore {
-	private readonly free = new Map<string, Buffer[]>();
+	private readonly free = new Map<number, Buffer[]>();
 	private turnBytes = 0;
 	private turn: NodeJS.Immediate | undefined;
 	private readonly parked: Array<() => void> = [];
@@ -52,16 +57,16 @@ export class SlotStore {
 	/** keep: slots of one size kept for reuse at most. */
 	constructor(private readonly turnBudget = TURN_BUDGET, private readonly keep = Number.POSITIVE_INFINITY) {}
 
-	take(size: number, shared: boolean): Buffer {
-		return this.free.get(key(size, shared))?.pop() ?? (shared ? Buffer.from(new SharedArrayBuffer(size)) : Buffer.allocUnsafeSlow(size));
+	/** A slot of `size` bytes: a Buffer over an ArrayBuffer of its own (so it can be transferred to a hashing thread). */
+	take(size: number): Buffer {
+		return this.free.get(size)?.pop() ?? Buffer.allocUnsafeSlow(size);
 	}
 
 	give(slot: Buffer): void {
-		const name = key(slot.length, slot.buffer instanceof SharedArrayBuffer);
-		let list = this.free.get(name);
+		let list = this.free.get(slot.length);
 		if (!list) {
 			list = [];
-			this.free.set(name, list);
+			this.free.set(slot.length, list);
 		}
 
 		if (list.length < this.keep) list.push(slot);
@@ -86,10 +91,6 @@ export class SlotStore {
 	}
 }
 
-function key(size: number, shared: boolean): string {
-	return `${shared ? 's' : 'l'}${size}`;
-}
-
 export type SinkTarget = {
 	/** Offset in the .part of the chunk's first byte. */
 	base: number;
@@ -104,6 +105,12 @@ export type SinkTarget = {
 	progress(bytes: number): void;
 	/** Write at an offset of the .part; a ThawError is a local file problem. */
 	write(data: Buffer, at: number): Promise<void>;
+	/**
+	 * The .part's descriptor, for hashing threads to write leaves themselves
+	 * (see leaf-hasher.ts), and the exit-6 error for a write that failed there.
+	 * Without it, or without threads, `write` is used.
+	 */
+	file?: {fd: number; writeError(error: unknown): ThawError};
 };
 
 /**
@@ -114,7 +121,8 @@ export class ChunkSink {
 	private readonly combiner = new TreeHashCombiner();
 	private readonly early = new Map<number, Buffer>();
 	private readonly outstanding = new Set<Promise<void>>();
-	private readonly shared: boolean;
+	/** Leaves go to a hashing thread (which writes them too, given the .part's descriptor). */
+	private readonly offload: boolean;
 	private readonly local: TreeHasher | undefined;
 	private nextDigest = 0;
 	private leaves = 0;
@@ -128,8 +136,8 @@ export class ChunkSink {
 	private parked = false;
 
 	constructor(private readonly target: SinkTarget, private readonly body: Readable, private readonly flow: Flow) {
-		this.shared = target.hasher.threads > 0;
-		this.local = this.shared ? undefined : new TreeHasher();
+		this.offload = target.hasher.threads > 0;
+		this.local = this.offload ? undefined : new TreeHasher();
 	}
 
 	async run(): Promise<{received: number; computed: string}> {
@@ -208,9 +216,10 @@ export class ChunkSink {
 		}
 	}
 
-	private release(done: Buffer): void {
+	/** A slot's work is done; `done` is the slot to reuse (none when a hashing thread lost it). */
+	private release(done: Buffer | undefined): void {
 		this.held--;
-		this.target.slots.give(done);
+		if (done) this.target.slots.give(done);
 		if (this.stash && this.failure === undefined) {
 			const piece = this.stash;
 			this.stash = undefined;
@@ -224,31 +233,59 @@ export class ChunkSink {
 	private dispatch(): void {
 		const {target} = this;
 		const full = this.view!;
-		const data = full.subarray(0, this.fill);
 		const at = target.base + (this.leaves * target.slotSize);
 		const leaf = this.leaves++;
-		target.progress(this.fill);
+		const length = this.fill;
+		target.progress(length);
 		this.view = undefined;
 		this.fill = 0;
-		// Hashed here (a slot at a time, well under a millisecond) or, with
-		// hashing threads, on a worker while the same bytes are written.
-		this.local?.update(data);
-		const work = Promise.all([
-			target.write(data, at).catch((error: unknown) => {
-				throw new ChunkFailure('service', 'write failed', error as ChunkFailure['fatal']);
-			}),
-			this.local ? undefined : target.hasher.hash(full.buffer as SharedArrayBuffer, data.length).then(value => {
-				this.digest(leaf, value);
-			}, (error: unknown) => {
-				throw new ChunkFailure('service', `hashing failed (${scrub(error instanceof Error ? error.message : String(error))})`);
-			}),
-		]).then(() => undefined, (error: unknown) => {
-			this.fail(error);
-		}).finally(() => {
+		const work = (this.local ? this.hashHere(full, length, at) : this.hashAway(full, length, leaf, at)).then(({slot, error}) => {
 			this.outstanding.delete(work);
-			this.release(full);
+			if (error !== undefined) this.fail(error);
+			this.release(slot);
 		});
 		this.outstanding.add(work);
+	}
+
+	/** Hashed here (a slot at a time, well under a millisecond), written through the thread pool. */
+	private async hashHere(full: Buffer, length: number, at: number): Promise<Done> {
+		const data = full.subarray(0, length);
+		this.local!.update(data);
+		try {
+			await this.target.write(data, at);
+			return {slot: full};
+		} catch (error) {
+			return {slot: full, error: new ChunkFailure('service', 'write failed', error as ChunkFailure['fatal'])};
+		}
+	}
+
+	/**
+	 * Hashed, and written, on a hashing thread: the slot is transferred there
+	 * and comes back with the digest (leaf-hasher.ts says why). A slot the
+	 * thread lost (it died) is not reused.
+	 */
+	private async hashAway(full: Buffer, length: number, leaf: number, at: number): Promise<Done> {
+		const {target} = this;
+		const {file} = target;
+		let back: Buffer;
+		try {
+			const result = await target.hasher.hashLeaf(full.buffer as ArrayBuffer, length, file ? {fd: file.fd, position: at} : undefined);
+			this.digest(leaf, result.digest);
+			back = Buffer.from(result.slot);
+		} catch (error) {
+			if (error instanceof LeafWriteError) return {slot: error.slot && Buffer.from(error.slot), error: new ChunkFailure('service', 'write failed', file?.writeError(error))};
+			return {error: new ChunkFailure('service', `hashing failed (${scrub(error instanceof Error ? error.message : String(error))})`)};
+		}
+
+		if (!file) {
+			try {
+				await target.write(back.subarray(0, length), at);
+			} catch (error) {
+				return {slot: back, error: new ChunkFailure('service', 'write failed', error as ChunkFailure['fatal'])};
+			}
+		}
+
+		return {slot: back};
 	}
 
 	private consume(piece: Buffer, from: number): void {
@@ -265,7 +302,7 @@ export class ChunkSink {
 				}
 
 				this.held++;
-				this.view = this.target.slots.take(slotSize, this.shared);
+				this.view = this.target.slots.take(slotSize);
 			}
 
 			const take = Math.min(piece.length - offset, slotSize - this.fill);

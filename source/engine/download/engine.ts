@@ -231,6 +231,7 @@ class DownloadEngine {
 						this.store.received(index, bytes);
 					},
 					write: async (data, at) => files.writeAt(data, at),
+					file: files,
 				},
 				noteResponse: headers => {
 					this.meta.note(headers);

@@ -10,6 +10,8 @@ import type {DownloadPlan} from '../job-plan.js';
 import type {ResponseHeaders} from './attempt.js';
 import type {DownloadPool} from './pool.js';
 
+export {defaultHashThreads} from './pool.js';
+
 export type DownloadOptions = {
 	/** Where to fetch from; may be left out when `pool` is given (the pool's connection is used). */
 	connection?: Connection;
@@ -56,7 +58,7 @@ export type DownloadOptions = {
 	retryCapMs?: number;
 	/** How often store listeners are told about progress (default 50 ms). */
 	notifyMs?: number;
-	/** Without a pool: worker threads hashing 1 MiB leaves (default 0, see defaultHashThreads). With one, the pool's count is used. */
+	/** Without a pool: worker threads hashing and writing 1 MiB leaves (default: defaultHashThreads()). With one, the pool's count is used. */
 	hashThreads?: number;
 	/** Without a pool: bytes all bodies hand over per event-loop turn before pausing until the next (default 4 MiB). */
 	turnBudget?: number;
@@ -79,16 +81,3 @@ export type Download = {
 	resume(): void;
 	cancel(): void;
 };
-
-/**
- * Hashing threads by default: none. Measured on 2 busy cores, a worker made no
- * download faster, cost 15-25 MB of RSS (its isolate and 1 MiB shared leaf
- * slots: 147-163 MB peak for the CLI, over the 150 MB budget), and hashing
- * here in 256 KiB slots (~0.2 ms each) kept the event loop as responsive.
- * `hashThreads: 1` (--hash-threads 1) takes SHA-256, ~0.7 s per GiB, off the
- * event loop where cores are free; not measured on such a machine yet.
- */
-export function defaultHashThreads(): number {
-	return 0;
-}
-

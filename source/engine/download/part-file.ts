@@ -193,6 +193,16 @@ export class PartFile {
 		}
 	}
 
+	/** The open .part's descriptor (hashing threads write leaves through it; see leaf-hasher.ts). */
+	get fd(): number {
+		return this.handle!.fd;
+	}
+
+	/** A failed write to the .part as the exit-6 ThawError. */
+	writeError(error: unknown): ThawError {
+		return localError(error, `write ${this.part}`);
+	}
+
 	/** Write bytes at their offset in the .part (exit-6 ThawError on failure). */
 	async writeAt(data: Buffer, at: number): Promise<void> {
 		try {
