@@ -150,7 +150,10 @@ try {
 	console.log(`openssl before/after: wall ${before.wall.rate.toFixed(0)}/${after.wall.rate.toFixed(0)}, CPU ${before.cpu.rate.toFixed(0)}/${after.cpu.rate.toFixed(0)} MB/s; load average before/after ${loadBefore.toFixed(2)}/${loadAfter.toFixed(2)} on ${availableParallelism()} cores`);
 	if (peakKiB) console.log(`peak RSS of thaw tree-hash: ${(peakKiB / 1024).toFixed(0)} MiB`);
 	const share = cliRow.wall / reference.wall;
-	console.log(`target: thaw tree-hash (wall clock) >= 90% of single-core openssl: ${(100 * share).toFixed(1)}% -> ${share >= 0.9 ? 'MET' : 'NOT MET'}${loadBefore > availableParallelism() / 2 ? ' (machine was busy: rerun when idle)' : ''}`);
+	console.log(`target: thaw tree-hash (wall clock, whole process) >= 120% of single-core openssl: ${(100 * share).toFixed(1)}% -> ${share >= 1.2 ? 'MET' : 'NOT MET'}${loadBefore > availableParallelism() / 2 ? ' (machine was busy: rerun when idle)' : ''}`);
+	// What the cores allow: the process's CPU (hashing, the page-cache copy of every read, start-up) spread perfectly over every core.
+	const bound = cliRow.cpu * availableParallelism() / reference.cpu;
+	console.log(`limit: the process hashed ${cliRow.cpu.toFixed(0)} MB per CPU second (all threads); spread over ${availableParallelism()} cores with nothing else running that is at most ${(100 * bound).toFixed(0)}% of single-core openssl (its CPU rate, ${reference.cpu.toFixed(0)} MB/s)`);
 	console.log('');
 	console.log('repeat with:');
 	console.log(`  ${before.cpu.command}`);
