@@ -153,10 +153,15 @@ export class ChunkSink {
 		this.settle = undefined;
 		body.off('data', this.onData);
 		if (error === undefined && this.fill > 0) this.dispatch();
+		// The body is in: what is left is our own writes and hashes (one
+		// hashing thread may have every chunk's last leaf queued), never a stall.
+		this.flow.holding = true;
 		while (this.outstanding.size > 0) {
-			 
 			await Promise.allSettled([...this.outstanding]);
 		}
+
+		this.flow.holding = false;
+		this.flow.last = performance.now();
 
 		if (this.view) {
 			this.held--;
