@@ -69,7 +69,7 @@ export function faultRuleToJson(rule: FaultRule): Record<string, unknown> {
 
 /** The operation a rule without `op` hits: GetJobOutput, except for faults only another operation can have. */
 function defaultOp(kind: FaultKind): OperationName {
-	return kind === 'size-lie' ? 'DescribeJob' : 'GetJobOutput';
+	return kind === 'size-lie' ? 'DescribeJob' : kind === 'late-answer' ? 'InitiateJob' : 'GetJobOutput';
 }
 
 type Entry = {rule: FaultRule; left: number};

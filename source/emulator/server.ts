@@ -213,6 +213,8 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 					const job = store.initiateJob(vault.name, await readJson(req));
 					// A small job is hashed before answering (so a jobDelayMs of 0 means done at once); a big one keeps hashing in the background, InProgress until then.
 					if (store.pendingBytes(job) <= initiateWaitBytes) await job.prepare();
+					const late = taken.find(rule => rule.kind === 'late-answer');
+					if (late) await new Promise(resolve => setTimeout(resolve, late.stallMs ?? 1000));
 					const location = `/${store.options.accountId}/vaults/${encodeURIComponent(vault.name)}/jobs/${job.id}`;
 					res.writeHead(202, {'Location': location, 'x-amz-job-id': job.id, 'Content-Length': '0'});
 					res.end();

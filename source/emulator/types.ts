@@ -19,9 +19,10 @@ export type FaultKind =
 	| 'bad-header' // answer with a response header holding a control byte (Node's client: "Parse Error: Invalid header value char")
 	| 'trickle' // send `afterBytes` bytes (default 0) at full speed, then `bytesPerSecond` (default 1) bytes a second in small pieces, never idle long
 	| 'size-lie' // DescribeJob/ListJobs (default op DescribeJob) claim the output is `extraBytes` (default 1 MiB) longer than it is
-	| 'raw-description'; // GetJobOutput: send x-amz-archive-description with its characters up to U+00FF as raw bytes (C1 controls included), as a hostile server could
+	| 'raw-description' // GetJobOutput: send x-amz-archive-description with its characters up to U+00FF as raw bytes (C1 controls included), as a hostile server could
+	| 'late-answer'; // InitiateJob (its default op): make the job at once, answer `stallMs` (default 1000) later: ListJobs lists it while its answer is on the way
 
-export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth', 'repeat-marker', 'html-500', 'bad-signature', 'bad-header', 'trickle', 'size-lie', 'raw-description'];
+export const faultKinds: readonly FaultKind[] = ['corrupt', 'drop', 'short', 'throttle', 'unavailable', 'timeout', 'stall', 'ignore-range', 'wrong-hash', 'bandwidth', 'repeat-marker', 'html-500', 'bad-signature', 'bad-header', 'trickle', 'size-lie', 'raw-description', 'late-answer'];
 
 export type OperationName = 'GetJobOutput' | 'DescribeJob' | 'ListJobs' | 'ListVaults' | 'DescribeVault' | 'InitiateJob' | 'DeleteArchive' | 'DeleteVault' | 'GetDataRetrievalPolicy' | 'SetDataRetrievalPolicy';
 
@@ -29,7 +30,7 @@ export const operationNames: readonly OperationName[] = ['GetJobOutput', 'Descri
 
 export type FaultRule = {
 	kind: FaultKind;
-	op?: OperationName; // default 'GetJobOutput' ('DescribeJob' for size-lie)
+	op?: OperationName; // default 'GetJobOutput' ('DescribeJob' for size-lie, 'InitiateJob' for late-answer)
 	jobId?: string; // only requests for this job
 	range?: string; // only requests whose Range header is exactly this, e.g. 'bytes=0-1048575'
 	times?: number; // how many matching requests it hits (default 1; Infinity = every one)

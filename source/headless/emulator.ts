@@ -45,7 +45,8 @@ Options:
                        kinds: ${faultKinds.join(', ')}
                        keys: op, jobId, range, times (number or Infinity), afterBytes, stallMs, bytesPerSecond, extraBytes
                        bad-header: a GetJobOutput header with a control byte; trickle: bytesPerSecond (default 1)
-                       after afterBytes (default 0); size-lie: DescribeJob/ListJobs claim extraBytes (1 MiB) more
+                       after afterBytes (default 0); size-lie: DescribeJob/ListJobs claim extraBytes (1 MiB) more;
+                       late-answer: InitiateJob makes the job at once and answers stallMs (1000) later
   --faults FILE        a JSON array of fault rules, e.g. [{"kind":"throttle","op":"ListJobs","times":2}]
   --quiet              do not log one line per request on stderr
   --help               show this help

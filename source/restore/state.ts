@@ -176,9 +176,12 @@ export function applyRecord(state: ShardState, record: JournalRecord): void {
 
 		case 'initiated': {
 			// The same job told twice (the poll adopted it while its own InitiateJob answer was on the way):
-			// one InitiateJob, and the archive keeps whatever state it has reached since.
+			// one InitiateJob, and the archive keeps whatever state it has reached since. Once verified or
+			// failed for good (which drop the job id), an archive is never initiated again without a
+			// `reinitiate` first: an `initiated` then is such a late answer too, and must not undo them.
 			const current = state.states[record.i];
-			if (state.jobIds.get(record.i) === record.jobId && (current === StateCode.initiated || current === StateCode.ready || current === StateCode.downloading || current === StateCode.verified)) break;
+			if (current === StateCode.verified || current === StateCode.failed) break;
+			if (state.jobIds.get(record.i) === record.jobId && (current === StateCode.initiated || current === StateCode.ready || current === StateCode.downloading)) break;
 			state.states[record.i] = StateCode.initiated;
 			state.jobIds.set(record.i, record.jobId);
 			state.completedAt.delete(record.i);

@@ -1,4 +1,4 @@
-import {DescribeJobCommand, GetJobOutputCommand, ListJobsCommand} from '@aws-sdk/client-glacier';
+import {DescribeJobCommand, GetJobOutputCommand, InitiateJobCommand, ListJobsCommand} from '@aws-sdk/client-glacier';
 import {request} from 'node:http';
 import {connect} from 'node:net';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
@@ -214,6 +214,24 @@ describe('fault injection, observed over HTTP', () => {
 		await expect(get(jobId, `bytes=${4 * MiB}-${(5 * MiB) - 1}`)).rejects.toMatchObject({name: 'InvalidParameterValueException', $metadata: {httpStatusCode: 400}});
 	});
 
+	it('late-answer: InitiateJob makes the job at once and answers later; ListJobs lists it meanwhile', async () => {
+		e.faults.add({kind: 'late-answer', stallMs: 400}); // op defaults to InitiateJob
+		const before = (await glacier.send(new ListJobsCommand({accountId: '-', vaultName: 'v'}))).JobList!.length;
+		const started = Date.now();
+		const answer = glacier.send(new InitiateJobCommand({accountId: '-', vaultName: 'v', jobParameters: {Type: 'archive-retrieval', ArchiveId: archiveId, Description: 'late'}}));
+		let listed: string | undefined;
+		while (!listed) {
+			const jobs = (await glacier.send(new ListJobsCommand({accountId: '-', vaultName: 'v'}))).JobList!;
+			listed = jobs.find(job => job.JobDescription === 'late')?.JobId;
+		}
+
+		expect(Date.now() - started).toBeLessThan(400);
+		const {jobId: answered} = await answer;
+		expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+		expect(answered).toBe(listed);
+		expect((await glacier.send(new ListJobsCommand({accountId: '-', vaultName: 'v'}))).JobList!.length).toBe(before + 1);
+	});
+
 	it('matches rules by job and by exact Range header', async () => {
 		e.faults.add({kind: 'throttle', jobId: other});
 		e.faults.add({kind: 'throttle', range: `bytes=${MiB}-${(2 * MiB) - 1}`});
@@ -246,6 +264,7 @@ describe('fault injection, observed over HTTP', () => {
 		expect(() => parseFaultSpec('drop:colour=red')).toThrow(/unknown fault rule field/);
 		expect(() => parseFaultSpec('throttle:op=Upload')).toThrow(/unknown op/);
 		expect(parseFaultSpec('size-lie:extraBytes=5')).toEqual({kind: 'size-lie', extraBytes: 5});
+		expect(parseFaultSpec('late-answer:stallMs=50')).toEqual({kind: 'late-answer', stallMs: 50});
 		expect(parseFaultSpec('trickle:bytesPerSecond=1,afterBytes=10')).toEqual({kind: 'trickle', bytesPerSecond: 1, afterBytes: 10});
 		expect(() => parseFaultSpec('trickle:bytesPerSecond=0')).toThrow(/trickle needs bytesPerSecond > 0/);
 	});

@@ -83,6 +83,28 @@ describe('restore journal', () => {
 		expect([...(await readShardState(dir, 1)).initiations]).toEqual([2]);
 	});
 
+	it('an InitiateJob answer journaled after the archive was verified (or failed for good) undoes neither, and is not a second InitiateJob', async () => {
+		const dir = await shardDir();
+		const journal = await RestoreJournal.open(dir, 2);
+		for (const i of [0, 1]) {
+			await journal.append({t: 'intent', i, at: 1});
+			// The poll adopted the job, and it was downloaded, while the call's answer was on the way.
+			await journal.append({t: 'initiated', i, jobId: `J${i}`, tier: 'Bulk', at: 2});
+			await journal.append({t: 'ready', i, jobId: `J${i}`, completedAt: 3, at: 4});
+			await journal.append({t: 'downloading', i, jobId: `J${i}`, at: 5});
+		}
+
+		await journal.append({t: 'verified', i: 0, bytes: 10, at: 6});
+		await journal.append({t: 'failed', i: 1, reason: 'local: taken', final: true, at: 6});
+		for (const i of [0, 1]) await journal.append({t: 'initiated', i, jobId: `J${i}`, tier: 'Bulk', at: 7});
+		expect([...journal.state.states]).toEqual([StateCode.verified, StateCode.failed]);
+		expect([...journal.state.initiations]).toEqual([1, 1]);
+		await journal.close();
+		const read = await readShardState(dir, 2);
+		expect([...read.states]).toEqual([StateCode.verified, StateCode.failed]);
+		expect([...read.initiations]).toEqual([1, 1]);
+	});
+
 	it('walks an archive through its life', async () => {
 		const dir = await shardDir();
 		const journal = await RestoreJournal.open(dir, 3);

@@ -5,7 +5,7 @@
  * journal (or at a failpoint where no outside timing could hit), and runs
  * it again to the end.
  */
-import {stat} from 'node:fs/promises';
+import {readdir, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {parseTag} from '../../source/restore/runner/tag.js';
@@ -124,6 +124,39 @@ describe('thaw restore run after kill -9', () => {
 		const fetched = outputRequests(w);
 		// Those already on disk were hashed, not downloaded again.
 		expect(onDisk.map(index => fetched[index])).toEqual(onDisk.map(() => 1));
+	});
+});
+
+describe('thaw restore run after kill -9, small archives (one chunk: one open, write, fsync and rename, no download journal)', () => {
+	it('during the download: the rerun replaces the .part it left, right bytes, one InitiateJob each', async () => {
+		w = await world(smallArchives(6, 200 * 1024));
+		// Every body stops half way for a while: the runner is killed with .part files open (and nothing yet written: the one slot is not full).
+		w.emulator.faults.add({kind: 'stall', afterBytes: 100 * 1024, stallMs: 60_000, times: Number.POSITIVE_INFINITY});
+		const parts = async () => (await Promise.all(w!.archives.map(async a => stat(join(w!.to, `${a.path}.part`)).then(() => 1, () => 0)))).reduce((sum: number, n) => sum + n, 0);
+		await killWhen(w, ['--quiet'], async () => await parts() >= 3);
+		const left = await readdir(w.to, {recursive: true}) as string[];
+		expect(left.filter(name => name.endsWith('.part')).length).toBeGreaterThanOrEqual(3);
+		// One chunk keeps no download journal (the restore journal records the download) and no lock file.
+		expect(left.filter(name => name.endsWith('.part.journal') || name.endsWith('.lock'))).toEqual([]);
+		await noWrongBytes(w);
+		w.emulator.faults.clear();
+		await finish(w);
+		expect((await readdir(w.to, {recursive: true}) as string[]).filter(name => name.includes('.part'))).toEqual([]);
+	});
+
+	it('after the last byte, before the fsync and rename: the whole .part is not trusted, fetched again; nothing wrong under a final name', async () => {
+		w = await world(smallArchives(8));
+		const {signal} = await runCli(w, ['--quiet', '--concurrency', '1'], {THAW_FAILPOINT: 'before-rename:3'}).done;
+		expect(signal).toBe('SIGKILL');
+		const left = await readdir(w.to, {recursive: true}) as string[];
+		expect(left.filter(name => name.endsWith('.part')).length).toBeGreaterThanOrEqual(1);
+		await noWrongBytes(w);
+		const before = outputRequests(w);
+		await finish(w);
+		// Archives whose .part was left (not renamed) are fetched again; those already renamed are not.
+		const after = outputRequests(w);
+		const fetchedAgain = after.map((n, k) => n - before[k]).filter(n => n > 0).length;
+		expect(fetchedAgain).toBe(w.archives.filter((_, k) => before[k] === 0).length + left.filter(name => name.endsWith('.part')).length);
 	});
 });
 

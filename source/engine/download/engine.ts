@@ -102,12 +102,16 @@ class DownloadEngine {
 		this.retries = new ChunkRetries({store: this.store, maxAttempts: Math.max(1, options.maxAttempts ?? 8), part: partPath(options.outfile), baseMs: options.retryBaseMs, capMs: options.retryCapMs});
 		if (options.signal) {
 			if (options.signal.aborted) queueMicrotask(() => this.cancel());
-			else options.signal.addEventListener('abort', () => this.cancel(), {once: true});
+			else options.signal.addEventListener('abort', this.onAbort, {once: true});
 		}
 
 		this.done = this.run();
 		this.done.catch(() => undefined);
 	}
+
+	private readonly onAbort = (): void => {
+		this.cancel();
+	};
 
 	pause(): void {
 		if (this.paused || this.finished) return;
@@ -171,14 +175,17 @@ class DownloadEngine {
 		if (options.lock !== false) this.lock = await acquireLock(lockPath(outfile), {what: lockWhat(outfile)});
 		this.checkStopped();
 
-		const existing = options.resume === 'never' ? null : await readJournalOf(outfile);
+		// Owned and one chunk: no journal is read or kept (nothing in one could be resumed), see DownloadOptions.owned.
+		const oneShot = options.owned === true && options.chunkSize === undefined && planDownload(info, {range: options.range}).chunks.length <= 1;
+		const existing = oneShot || options.resume === 'never' ? null : await readJournalOf(outfile);
 		const chunkSize = options.chunkSize ?? existing?.header.chunkSize;
 		this.plan = planDownload(info, {range: options.range, chunkSize});
 		const {plan} = this;
 		const header = journalHeaderFor(plan, {vaultName, jobId, outputSize: info.outputSize});
 		// Killed between the final rename and the journal's removal: the file is there, and so is its journal.
 		const renamed = existing !== null && await finishedEarlier(outfile, existing, header, plan.chunks);
-		if (!renamed) await checkOutfile(outfile, options.overwrite);
+		// An owner checked the final name itself, just before.
+		if (!renamed && !options.owned) await checkOutfile(outfile, options.overwrite);
 		if (existing) checkJournalMatches(outfile, existing.header, header);
 
 		this.store.plan({
@@ -191,7 +198,8 @@ class DownloadEngine {
 
 		this.chunkHashes = plan.chunks.map(() => undefined);
 		const resuming = existing !== null && (renamed || await exists(partPath(outfile)));
-		this.files = renamed ? await PartFile.openFinished(outfile) : await PartFile.open(outfile, {resuming, total: plan.total, header, ours: existing !== null || (options.resume === 'never' && await readJournalOf(outfile).catch(() => null) !== null), overwrite: options.overwrite});
+		const ours = options.owned === true || existing !== null || (options.resume === 'never' && await readJournalOf(outfile).catch(() => null) !== null);
+		this.files = renamed ? await PartFile.openFinished(outfile) : await PartFile.open(outfile, {resuming, total: plan.total, header, ours, overwrite: options.overwrite, journal: !oneShot});
 		if (resuming) {
 			this.meta.adopt(existing.meta);
 			this.journalOnly = await adoptJournal({files: this.files, plan, store: this.store, outfile, chunkHashes: this.chunkHashes, checkStopped: this.checkStopped}, existing.chunks);
@@ -365,6 +373,8 @@ class DownloadEngine {
 
 	/** The lock goes; a private pool's hashing threads and slots go; a shared pool stays for the others. */
 	private async release(): Promise<void> {
+		// Many downloads share one signal (a restore's thousands): each lets go of it when it ends.
+		this.options.signal?.removeEventListener('abort', this.onAbort);
 		const {lock} = this;
 		this.lock = undefined;
 		await lock?.release();
@@ -385,13 +395,14 @@ class DownloadEngine {
 		const files = this.files!;
 		this.store.phaseTo('verifying');
 		const computed = combineTreeHashes(this.chunkHashes.map(hash => hash!)).toString('hex');
-		const {ok, verdict} = judge({plan, computed, size: await files.size(), chunks: this.store.getSnapshot().chunks, part: files.part, outfile: options.outfile, journalOnly: this.journalOnly});
+		const info = await files.stat();
+		const {ok, verdict} = judge({plan, computed, size: info.size, chunks: this.store.getSnapshot().chunks, part: files.part, outfile: options.outfile, journalOnly: this.journalOnly});
 		if (!ok) {
 			this.store.set({verdict});
 			throw new ThawError(inert(verdict.summary), ExitCode.verification);
 		}
 
-		await files.commit();
+		await files.commit(info);
 		this.files = undefined;
 		this.store.log('info', verdict.summary);
 		this.store.phaseTo('done', {verdict});

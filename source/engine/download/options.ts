@@ -45,6 +45,16 @@ export type DownloadOptions = {
 	 */
 	lock?: boolean;
 	/**
+	 * The caller's own journal records this download, and the final name was
+	 * checked free by the caller just before (a restore shard, which also
+	 * holds the lock: pass `lock: false` too). Then a `.part` left beside the
+	 * outfile is the caller's and is replaced, and a download of one chunk
+	 * keeps no `.part.journal` at all (nothing in it could be resumed: a
+	 * stopped chunk is fetched again whole): one open, one write, one fsync,
+	 * one rename. Default false.
+	 */
+	owned?: boolean;
+	/**
 	 * The job as DescribeJob describes it, when the caller already knows it
 	 * (then no DescribeJob is sent). A restore runner that listed its jobs can
 	 * pass just {JobId, Action, StatusCode: 'Succeeded', ArchiveSizeInBytes,

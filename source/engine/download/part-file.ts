@@ -4,7 +4,7 @@
  * the last step that fsyncs the .part and renames it to its final name.
  */
 import {lstat, open, rename, stat, unlink, type FileHandle} from 'node:fs/promises';
-import {constants} from 'node:fs';
+import {constants, type Stats} from 'node:fs';
 import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import {scrub} from '../../glacier/errors.js';
@@ -161,13 +161,25 @@ export class PartFile {
 	 * journal is made first: a kill between the two leaves a journal without
 	 * a .part (starts over), never a .part without a journal.
 	 */
-	static async open(outfile: string, {resuming, total, header, ours, overwrite}: {resuming: boolean; total: number; header: JournalHeader; ours: boolean; overwrite?: boolean}): Promise<PartFile> {
+	static async open(outfile: string, {resuming, total, header, ours, overwrite, journal: keepJournal = true}: {resuming: boolean; total: number; header: JournalHeader; ours: boolean; overwrite?: boolean; journal?: boolean}): Promise<PartFile> {
 		const part = partPath(outfile);
 		const journalFile = journalPath(outfile);
 		let handle: FileHandle | undefined;
 		try {
-			let journal: JournalWriter;
-			if (resuming) {
+			let journal: JournalWriter | undefined;
+			if (!keepJournal) {
+				// One chunk of a download its caller journals (DownloadOptions.owned): no journal; a leftover
+				// .part (the caller's) is removed only when one is there, so the usual case is one open.
+				handle = await openNew(part).catch(async (error: unknown) => {
+					if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+					await clearPart(outfile, ours, overwrite);
+					// A journal of an earlier download of this name would outlive the file: it goes too.
+					await unlink(journalFile).catch((error_: NodeJS.ErrnoException) => {
+						if (error_.code !== 'ENOENT') throw error_;
+					});
+					return openNew(part);
+				});
+			} else if (resuming) {
 				handle = await open(part, constants.O_RDWR | constants.O_NOFOLLOW);
 				const {size} = await handle.stat();
 				if (size !== total) await handle.truncate(total);
@@ -176,12 +188,12 @@ export class PartFile {
 				await clearPart(outfile, ours, overwrite);
 				// One chunk: a torn header costs one chunk again, so no fsync (small files by the thousand, a restore).
 				journal = await JournalWriter.create(journalFile, header, {sync: total > header.chunkSize});
-				handle = await open(part, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | constants.O_NOFOLLOW, 0o644);
+				handle = await openNew(part);
 				// A new file of one chunk is filled by its one write; others are sized now (sparse), so chunks land at their offsets.
 				if (total > header.chunkSize) await handle.truncate(total);
 			}
 
-			return new PartFile(outfile, handle, journal);
+			return new PartFile(outfile, handle!, journal);
 		} catch (error) {
 			await handle?.close().catch(() => undefined);
 			if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
@@ -269,10 +281,15 @@ export class PartFile {
 		return (await this.handle!.stat()).size;
 	}
 
-	/** fsync the .part, rename it to the final name, drop the journal, fsync the folder. */
-	async commit(): Promise<void> {
+	/** The open file's stat (its size before commit; commit takes it back, so the file is stat'ed once). */
+	async stat(): Promise<Stats> {
+		return this.handle!.stat();
+	}
+
+	/** fsync the .part, rename it to the final name, drop the journal, fsync the folder. `mine`: stat() of the open file, when just taken. */
+	async commit(mine?: Stats): Promise<void> {
 		// Only the file thaw made goes into place: not a link, not a file swapped in meanwhile.
-		if (!this.finished) await this.checkStillOurs();
+		if (!this.finished) await this.checkStillOurs(mine);
 		if (this.finished) {
 			await this.close();
 			await unlink(this.journalFile).catch(() => undefined);
@@ -284,18 +301,19 @@ export class PartFile {
 			await this.handle!.sync();
 			await this.handle!.close();
 			this.handle = undefined;
-			await this.journal!.close();
+			const journal = this.journal;
 			this.journal = undefined;
+			await journal?.close();
 			await rename(this.part, this.outfile);
-			await unlink(this.journalFile).catch(() => undefined);
+			if (journal) await unlink(this.journalFile).catch(() => undefined);
 			await syncDirectory(this.outfile);
 		} catch (error) {
 			throw localError(error, `move ${this.part} to ${this.outfile}`);
 		}
 	}
 
-	private async checkStillOurs(): Promise<void> {
-		const [mine, there] = await Promise.all([this.handle!.stat(), lstat(this.part).catch(() => undefined)]);
+	private async checkStillOurs(stat?: Stats): Promise<void> {
+		const [mine, there] = await Promise.all([stat ?? this.handle!.stat(), lstat(this.part).catch(() => undefined)]);
 		if (!there || !there.isFile() || there.ino !== mine.ino || there.dev !== mine.dev) {
 			throw new ThawError(`${inert(this.part)} was replaced while downloading (${there?.isSymbolicLink() ? 'by a symbolic link' : there ? 'by another file' : 'it is gone'}): nothing was moved to ${inert(this.outfile)}; run again to download afresh`, ExitCode.local);
 		}
@@ -318,6 +336,11 @@ export class PartFile {
  * into one folder cost two fsyncs at a time, not dozens.
  */
 const folderSyncs = new Map<string, Array<() => void>>();
+
+/** Create the .part: never through a link, never into a file that is there. */
+async function openNew(part: string): Promise<FileHandle> {
+	return open(part, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | constants.O_NOFOLLOW, 0o644);
+}
 
 /**
  * Make room for a new .part. One of ours (a journal of ours beside it, or

@@ -66,7 +66,7 @@ export async function reconcile(context: Context, position: number, found: reado
 		if (job.JobId !== known || state === StateCode.initiating || state === StateCode.planned || state === StateCode.reinitiated) {
 			// Paid for before (maybe by a run killed between InitiateJob and its journal line): adopt it.
 			await journal.append({t: 'initiated', i, jobId: job.JobId, tier: (job.Tier as 'Bulk' | 'Standard' | 'Expedited' | undefined) ?? context.tier, at: now});
-			context.store.add('adopted');
+			context.countJob(i, job.JobId, 'adopted');
 		}
 
 		context.uncertain.delete(i);

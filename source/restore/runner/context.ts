@@ -59,6 +59,15 @@ export type Context = {
 	readonly uncertain: Set<number>;
 	/** True while pause() holds initiation and new downloads. */
 	paused(): boolean;
+	/** Plan indices whose InitiateJob this run sent and has not had answered yet. */
+	readonly sending: Set<number>;
+	/**
+	 * Count a job once in the run's summary: `initiated` when this run's
+	 * InitiateJob made it (its answer came, or it is listed while the answer
+	 * is on the way or was lost), else `adopted` (an earlier run's). A job
+	 * first counted adopted and then answered is moved to initiated.
+	 */
+	countJob(i: number, jobId: string, how: 'initiated' | 'adopted'): void;
 	/** Wake the main loop (something changed). */
 	wake(): void;
 	/** Hand an archive back to the initiator (its job is gone, or its InitiateJob must be tried again). */

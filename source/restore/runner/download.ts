@@ -17,10 +17,11 @@ import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Job} from '../../glacier/api.js';
 import {createDownloadPool, inspectPartial, journalPath, partPath, startDownload, type Download, type DownloadPool} from '../../engine/download/index.js';
+import {defaultChunkSize} from '../../engine/ranges.js';
 import {MiB, treeHashFile} from '../../engine/tree-hash.js';
 import {StateCode} from '../state.js';
 import type {Context} from './context.js';
-import {failpoint} from './failpoint.js';
+import {armed, failpoint} from './failpoint.js';
 
 type Entry = {position: number; job: Job; completedAt: number};
 
@@ -229,8 +230,11 @@ export class Downloader {
 			outfile = await this.ensureParents(plan.paths[position]);
 			if (await this.checkExisting(position)) return;
 			// A partial download of an older job of this archive cannot be continued: its chunks are another job's.
-			const partial = await inspectPartial(outfile).catch(() => null);
-			if (partial && partial.jobId !== job.JobId) await removePart(outfile);
+			// (One chunk keeps no download journal: the engine replaces whatever .part it finds.)
+			if (plan.sizes[position] > defaultChunkSize(plan.sizes[position])) {
+				const partial = await inspectPartial(outfile).catch(() => null);
+				if (partial && partial.jobId !== job.JobId) await removePart(outfile);
+			}
 		} catch (error) {
 			await context.failFinal(position, 'local', error instanceof ThawError ? error.message : String(error));
 			return;
@@ -256,12 +260,23 @@ export class Downloader {
 				job: engineJob,
 				concurrency: this.perArchive,
 				overwrite: false,
+				// The shard's lock covers every file of the shard, and the journal records the download:
+				// no lock file per archive, and one chunk is one open, write, fsync and rename.
+				lock: false,
+				owned: true,
 				notifyMs: 1000,
 				signal: context.signal,
 				...(options.retryBaseMs === undefined ? {} : {retryBaseMs: options.retryBaseMs}),
 				...(options.retryCapMs === undefined ? {} : {retryCapMs: options.retryCapMs}),
 				...(options.readTimeoutMs === undefined ? {} : {readTimeoutMs: options.readTimeoutMs}),
 			});
+			// Crash tests: killed with every byte in the .part, before the engine's fsync and rename.
+			if (armed('before-rename')) {
+				download.store.subscribe(() => {
+					if (download.store.getSnapshot().phase === 'verifying') failpoint('before-rename');
+				});
+			}
+
 			this.engines.set(position, download);
 			context.store.trackDownload({index: i, path: plan.paths[position], store: download.store});
 			if (context.paused()) download.pause();

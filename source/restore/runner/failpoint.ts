@@ -9,6 +9,11 @@ const [wanted, countText] = (spec ?? '').split(':');
 const at = Number(countText ?? '1') || 1;
 let hits = 0;
 
+/** Whether a test armed this failpoint (to set up a hook only then). */
+export function armed(name: string): boolean {
+	return spec !== undefined && name === wanted;
+}
+
 export function failpoint(name: string): void {
 	if (spec === undefined || name !== wanted) return;
 	hits++;

@@ -219,24 +219,30 @@ export class Initiator {
 	/** One InitiateJob, through the client without SDK retries: a blind retry of a call that reached Glacier would pay twice. */
 	private async initiate(position: number, tier: Tier): Promise<Outcome> {
 		const {context} = this;
-		const {plan, journal, store, connection} = context;
+		const {plan, journal, connection} = context;
 		const i = plan.index[position];
+		let output;
+		context.sending.add(i);
 		try {
-			const output = await (connection.outputClient ?? connection.client).send(new InitiateJobCommand({
+			output = await (connection.outputClient ?? connection.client).send(new InitiateJobCommand({
 				accountId: connection.accountId,
 				vaultName: plan.header.vaultName,
 				jobParameters: {Type: 'archive-retrieval', ArchiveId: plan.ids[position], Tier: tier, Description: formatTag(plan.planId, i)},
 			}), {abortSignal: context.signal});
 			if (!output.jobId) throw Object.assign(new Error('InitiateJob answered without a job id'), {name: 'ServiceUnavailableException'});
-			this.aimd.success();
-			await journal.append({t: 'initiated', i, jobId: output.jobId, tier, at: Date.now()});
-			store.add('initiatedThisRun');
-			context.wake();
-			return 'done';
 		} catch (error) {
 			if (context.signal.aborted) return 'retry';
-			return this.failed(position, tier, error);
+			// An unclear answer puts the archive in `uncertain` before it leaves `sending`: a walk meanwhile counts its job as this run's.
+			return await this.failed(position, tier, error);
+		} finally {
+			context.sending.delete(i);
 		}
+
+		this.aimd.success();
+		await journal.append({t: 'initiated', i, jobId: output.jobId, tier, at: Date.now()});
+		context.countJob(i, output.jobId, 'initiated');
+		context.wake();
+		return 'done';
 	}
 
 	private async failed(position: number, tier: Tier, error: unknown): Promise<Outcome> {

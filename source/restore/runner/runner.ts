@@ -162,12 +162,24 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 	const throughput = new Throughput();
 	let initiator!: Initiator;
 	let downloader!: Downloader;
+	// How each job of this run was counted (the summary's "adopted" and "started by this run"), by job id.
+	const counted = new Map<string, 'initiated' | 'adopted'>();
 	const context: Context = {
 		options, connection: options.connection, plan, journal, store, throughput, tier: plan.header.tier, pollMs,
 		signal: controller.signal,
 		paused: () => controls.paused,
 		jobs: new Map(),
 		uncertain: new Set(),
+		sending: new Set(),
+		countJob(i, jobId, how) {
+			// Listed while this run's own call for it was on the way, or after its answer was lost: this run made it.
+			const made = how === 'initiated' || context.sending.has(i) || context.uncertain.has(i) ? 'initiated' : 'adopted';
+			const before = counted.get(jobId);
+			if (before === made || before === 'initiated') return;
+			counted.set(jobId, made);
+			if (before === 'adopted') store.add('adopted', -1);
+			store.add(made === 'initiated' ? 'initiatedThisRun' : 'adopted');
+		},
 		wake,
 		requeue(position) {
 			downloader.remove(position);
