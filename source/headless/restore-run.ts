@@ -29,7 +29,8 @@ Options:
   --window-hours H          plan to download each wave within H of the 24 hours
                             a job's output is kept (default 20)
   --bandwidth auto|MiB/s    download rate to pace with (default auto: measured;
-                            8 MiB/s assumed until measured)
+                            until the first downloads measured it, at most
+                            1 GiB is initiated)
   --poll-seconds S          look for finished jobs this often (default 300)
   --max-bytes-in-flight SIZE  at most this much initiated and not yet on disk
                             (e.g. 500GiB, 2TB; default: window and free disk only)
@@ -99,7 +100,7 @@ export function progressLine(snapshot: RunSnapshot, now = Date.now()): string {
 	if (snapshot.reinitiated > 0) parts.push(`${snapshot.reinitiated} re-initiated`);
 	if (snapshot.throttles > 0) parts.push(`${snapshot.throttles} throttled`);
 	if (snapshot.bytesPerSecond !== null) parts.push(`${formatBytes(snapshot.bytesPerSecond)}/s`);
-	if (snapshot.limitedBy && counts.planned + counts.reinitiated > 0) parts.push(`paced by ${snapshot.limitedBy}`);
+	if (snapshot.limitedBy && counts.planned + counts.reinitiated > 0) parts.push(snapshot.limitedBy === 'measuring' ? 'waiting for the first downloads to measure the rate' : `paced by ${snapshot.limitedBy}`);
 	if (snapshot.nextPollAt !== null && inFlight > 0) parts.push(`next poll ${formatDuration(Math.max(0, (snapshot.nextPollAt - now) / 1000))}`);
 	if (snapshot.waiting) parts.push('waiting (see above)');
 	return parts.join('  ');

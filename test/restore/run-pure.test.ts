@@ -125,6 +125,18 @@ describe('pacing', () => {
 		expect(nextWave(sizes, {...base, bytesPerSecond: 1}, 2)).toEqual({count: 2, bytes: 30});
 	});
 
+	it('with no rate known, allows only the probe; a measured rate never allows less than the probe (floor)', () => {
+		const unknown = {...base, bytesPerSecond: null};
+		expect(allowance({...unknown, probeBytes: GiB})).toMatchObject({bytes: GiB, limitedBy: 'measuring', windowBytes: GiB});
+		expect(allowance({...unknown, probeBytes: GiB, outstandingBytes: GiB}).bytes).toBe(0);
+		expect(nextWave([400, 400, 400], {...unknown, probeBytes: 1000})).toEqual({count: 2, bytes: 800, blockedBy: 'measuring'});
+		// The probe's first archive goes alone even when it is bigger than the probe.
+		expect(nextWave([2 * GiB], {...unknown, probeBytes: GiB})).toEqual({count: 1, bytes: 2 * GiB});
+		// Tiny first archives measure a low rate: the window is then the probe's, not less.
+		expect(allowance({...base, bytesPerSecond: 100, floorBytes: GiB}).bytes).toBe(GiB);
+		expect(allowance({...base, bytesPerSecond: MiB, floorBytes: GiB}).bytes).toBe(20 * 3600 * MiB);
+	});
+
 	it('lets one archive bigger than the window go alone, never one bigger than the disk', () => {
 		const wave = nextWave([10 * GiB, 20 * GiB], {...base, bytesPerSecond: 1024});
 		expect(wave).toEqual({count: 1, bytes: 10 * GiB, blockedBy: 'window'});
@@ -145,6 +157,17 @@ describe('throughput', () => {
 		meter.add(9 * MiB);
 		meter.end(3_610_000);
 		expect(meter.rate(3_700_000)).toBeCloseTo(MiB, -3);
+	});
+
+	it('has a rough rate from any finished download, before it trusts one', () => {
+		const meter = new Throughput();
+		expect(meter.rough(0)).toBeNull();
+		meter.begin(0);
+		meter.add(1000);
+		meter.end(500);
+		expect(meter.rate(600)).toBeNull();
+		expect(meter.rough(600)).toBe(2000);
+		expect(meter.downloaded).toBe(1000);
 	});
 
 	it('follows the recent past', () => {

@@ -20,8 +20,10 @@ export type RunnerOptions = {
 	concurrency?: number;
 	/** Hours of the 24-hour window the pacing plans to use (default 20). */
 	windowHours?: number;
-	/** Bytes per second to pace with; undefined = measure ('auto'). */
+	/** Bytes per second to pace with; undefined = measure ('auto'): until a first probe of downloads measured it, at most probeBytes is initiated. */
 	bandwidth?: number;
+	/** While the rate is unknown, bytes initiated at most (default PROBE_BYTES, 1 GiB; tests make it small). */
+	probeBytes?: number;
 	/** ListJobs walks at most this often (default 300 s). */
 	pollMs?: number;
 	maxBytesInFlight?: number;

@@ -22,7 +22,7 @@ import {StateCode} from '../state.js';
 import type {Aimd} from './aimd.js';
 import {outstandingStates, type Context} from './context.js';
 import {formatBytes, formatClock as formatDuration} from '../../format.js';
-import {ASSUMED_BYTES_PER_SECOND, nextWave} from './pacing.js';
+import {nextWave, PROBE_BYTES} from './pacing.js';
 import type {Tier} from './plan.js';
 import {formatTag} from './tag.js';
 
@@ -44,6 +44,8 @@ export class Initiator {
 	private fallbackSaid = false;
 	private diskSaid = false;
 	private busy = false;
+	/** The first downloads (the probe of an unknown rate) are all done: their measure paces from now on. */
+	private probed = false;
 
 	constructor(private readonly context: Context, private readonly aimd: Aimd, private readonly checkExisting: (position: number) => Promise<boolean>) {}
 
@@ -117,9 +119,20 @@ export class Initiator {
 		return bytes;
 	}
 
-	pacingRate(): number {
+	/**
+	 * The rate the pacing plans with: --bandwidth, else this run's measure,
+	 * else an earlier run's; null while the first wave (the probe) is still
+	 * being downloaded. Once the probe is all done, what it measured is used,
+	 * however little it was (small archives measure low: the pace starts
+	 * cautious and follows the measure up).
+	 */
+	pacingRate(outstanding: number): number | null {
 		const {options, journal, throughput} = this.context;
-		return options.bandwidth ?? throughput.rate(Date.now()) ?? journal.state.bytesPerSecond ?? ASSUMED_BYTES_PER_SECOND;
+		const now = Date.now();
+		const known = options.bandwidth ?? throughput.rate(now) ?? journal.state.bytesPerSecond;
+		if (known !== null && known !== undefined) return known;
+		if (!this.probed && outstanding === 0 && throughput.downloaded > 0) this.probed = true;
+		return this.probed ? throughput.rough(now) : null;
 	}
 
 	/** One wave, when the pacing allows one; resolves once every call of it was answered. False when nothing was started. */
@@ -133,15 +146,20 @@ export class Initiator {
 		this.busy = true;
 		try {
 			const candidates = this.peek(WAVE_LIMIT);
-			const bytesPerSecond = this.pacingRate();
+			const outstandingBytes = this.outstandingBytes();
+			const bytesPerSecond = this.pacingRate(outstandingBytes);
+			const probeBytes = options.probeBytes ?? PROBE_BYTES;
 			const wave = nextWave(candidates.map(position => plan.sizes[position]), {
 				bytesPerSecond,
+				probeBytes,
+				// A measured pace never allows less than the probe did (--bandwidth is taken as given).
+				floorBytes: options.bandwidth === undefined ? probeBytes : 0,
 				windowHours: options.windowHours ?? 20,
-				outstandingBytes: this.outstandingBytes(),
+				outstandingBytes,
 				freeDiskBytes: await this.freeDisk(),
 				maxBytesInFlight: options.maxBytesInFlight ?? null,
 			});
-			store.set({limitedBy: wave.blockedBy ?? null, pacingBytesPerSecond: bytesPerSecond});
+			store.set({limitedBy: wave.blockedBy ?? null, pacingBytesPerSecond: bytesPerSecond ?? 0});
 			if (wave.count === 0) {
 				if (wave.blockedBy === 'disk' && !this.diskSaid && this.outstandingBytes() === 0) {
 					// Nothing in flight will free space: say it once, then keep looking (the user may free some).

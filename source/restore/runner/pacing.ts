@@ -5,21 +5,29 @@
  * under --max-bytes-in-flight; and which archives (smallest first) that is.
  *
  * The window rule: outstanding bytes <= throughput x --window-hours (default
- * 20 of Glacier's 24: a margin for the job's own completion spread). Measured
- * throughput is trusted once enough was seen; until then --bandwidth, the
- * journal's last measurement, or a conservative assumption.
+ * 20 of Glacier's 24: a margin for the job's own completion spread). The
+ * rate is --bandwidth, else measured (trusted once enough was seen, or once
+ * the first downloads are all done), else an earlier run's measurement.
+ * With none of those nothing is assumed: a probe of at most PROBE_BYTES is
+ * initiated (small enough for any link's window) and its downloads measure
+ * the pace for every later wave.
  */
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
-/** Assumed download rate until one is measured (and no --bandwidth): conservative, ~560 GiB per 20 h. */
-export const ASSUMED_BYTES_PER_SECOND = 8 * MiB;
+/** Initiated at most until a rate is known: 1 GiB fits a 20-hour window at 15 KB/s. */
+export const PROBE_BYTES = GiB;
 
-export type Limit = 'window' | 'disk' | 'max-bytes-in-flight';
+/** 'measuring': no rate yet, so no more than the probe is outstanding. */
+export type Limit = 'window' | 'disk' | 'max-bytes-in-flight' | 'measuring';
 
 export type PacingInput = {
-	/** Download rate to plan with, bytes per second. */
-	bytesPerSecond: number;
+	/** Download rate to plan with, bytes per second; null: not known yet (then at most `probeBytes` is outstanding). */
+	bytesPerSecond: number | null;
+	/** The probe's size while the rate is unknown (default PROBE_BYTES). */
+	probeBytes?: number;
+	/** The window never allows less than this (default 0): a measured rate may be low because the first archives were tiny, and the probe fits any window. */
+	floorBytes?: number;
 	windowHours: number;
 	/** Bytes initiated (or being initiated) and not yet verified. */
 	outstandingBytes: number;
@@ -35,7 +43,7 @@ export type Allowance = {
 	bytes: number;
 	/** The tightest of the bounds. */
 	limitedBy: Limit;
-	/** Each bound's total (not minus outstanding), for the progress line. */
+	/** Each bound's total (not minus outstanding), for the progress line; while measuring, windowBytes is the probe. */
 	windowBytes: number;
 	diskBytes: number;
 };
@@ -47,11 +55,12 @@ export function reserveFor(freeDiskBytes: number | null): number {
 }
 
 export function allowance(input: PacingInput): Allowance {
-	const windowBytes = Math.max(0, input.bytesPerSecond) * input.windowHours * 3600;
+	const measuring = input.bytesPerSecond === null;
+	const windowBytes = measuring ? input.probeBytes ?? PROBE_BYTES : Math.max(input.floorBytes ?? 0, Math.max(0, input.bytesPerSecond!) * input.windowHours * 3600);
 	// Free space already reflects the parts written so far; what is outstanding still has to land (counted whole: conservative).
 	const diskBytes = input.freeDiskBytes === null ? Number.POSITIVE_INFINITY : Math.max(0, input.freeDiskBytes - (input.reserveDiskBytes ?? reserveFor(input.freeDiskBytes)));
 	const bounds: Array<[Limit, number]> = [
-		['window', windowBytes - input.outstandingBytes],
+		[measuring ? 'measuring' : 'window', windowBytes - input.outstandingBytes],
 		['disk', diskBytes - input.outstandingBytes],
 		['max-bytes-in-flight', (input.maxBytesInFlight ?? Number.POSITIVE_INFINITY) - input.outstandingBytes],
 	];
@@ -124,8 +133,19 @@ export class Throughput {
 	rate(now: number): number | null {
 		this.settle(now);
 		if (this.totalBusyMs < 10_000 && this.totalBytes < 64 * MiB) return null;
-		if (this.busyMs <= 0) return null;
+		return this.rough(now);
+	}
+
+	/** Bytes per second from whatever was seen, however little; null before any download ended. */
+	rough(now: number): number | null {
+		this.settle(now);
+		if (this.busyMs <= 0 || this.bytes <= 0) return null;
 		return this.bytes / (this.busyMs / 1000);
+	}
+
+	/** Bytes downloaded (all time). */
+	get downloaded(): number {
+		return this.totalBytes;
 	}
 
 	private settle(now: number): void {

@@ -304,8 +304,12 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 		while (!controller.signal.aborted) {
 			downloader.pump();
 			if (unfinished() === 0) break;
+			const rate = throughput.rate(Date.now());
+			store.set({bytesPerSecond: rate === null ? null : Math.round(rate)});
 			if (Date.now() - lastCompact > COMPACT_EVERY_MS) {
 				lastCompact = Date.now();
+				// The measure survives a kill: the next run paces with it at once.
+				if (rate !== null) await journal.append({t: 'throughput', bytesPerSecond: Math.round(rate), at: Date.now()});
 				await journal.compact();
 			}
 

@@ -32,7 +32,7 @@ export type RunSnapshot = {
 	readonly initiateRate: number;
 	/** Measured download rate, or null before enough was seen. */
 	readonly bytesPerSecond: number | null;
-	/** Rate the pacing plans with. */
+	/** Rate the pacing plans with (0 while measuring: limitedBy is then 'measuring'). */
 	readonly pacingBytesPerSecond: number;
 	/** What stops more initiations now, when something does. */
 	readonly limitedBy: Limit | null;
