@@ -152,11 +152,59 @@ describe('thaw restore run after kill -9, small archives (one chunk: one open, w
 		expect(left.filter(name => name.endsWith('.part')).length).toBeGreaterThanOrEqual(1);
 		await noWrongBytes(w);
 		const before = outputRequests(w);
+		const world_ = w;
+		const renamed = await Promise.all(w.archives.map(async archive => stat(join(world_.to, archive.path)).then(() => true, () => false)));
 		await finish(w);
-		// Archives whose .part was left (not renamed) are fetched again; those already renamed are not.
+		// Archives already renamed are not fetched again; every other one is (a whole .part left behind included).
 		const after = outputRequests(w);
-		const fetchedAgain = after.map((n, k) => n - before[k]).filter(n => n > 0).length;
-		expect(fetchedAgain).toBe(w.archives.filter((_, k) => before[k] === 0).length + left.filter(name => name.endsWith('.part')).length);
+		expect(after.map((n, k) => n > before[k])).toEqual(renamed.map(done => !done));
+	});
+});
+
+describe('thaw restore run after kill -9, ranged retrieval (an archive bigger than the window)', () => {
+	// A window of 1 MiB (1 MiB/s for 1 s): 3.5 MiB go as four ranges, one InitiateJob each.
+	const ranged = ['--bandwidth', '1', '--window-hours', '0.00027778'];
+	const archives = () => [{size: (3 * MiB) + (MiB / 2), path: 'big/disk.img'}, {size: 1000, path: 'small/a.txt'}, {size: 2000, path: 'small/b.txt'}];
+
+	async function finishRanged(world: World): Promise<void> {
+		const {code, stderr} = await runCli(world, ['--quiet', ...ranged]).done;
+		expect(code, stderr).toBe(0);
+		expect(await wrongFiles(world)).toEqual([]);
+		expect(initiationsByIndex(world)).toEqual([4, 1, 1]);
+		expect((await readdir(world.to, {recursive: true}) as string[]).filter(name => name.includes('.part'))).toEqual([]);
+	}
+
+	it('between a range copied into the .part and its journal line: the range is not fetched again, none initiated twice', async () => {
+		w = await world(archives());
+		const {signal} = await runCli(w, ['--quiet', ...ranged], {THAW_FAILPOINT: 'range-placed:2'}).done;
+		expect(signal).toBe('SIGKILL');
+		// Half a restore: no final name for the big archive yet, its first range in the .part, the second downloaded beside it.
+		expect(await stat(join(w.to, 'big/disk.img')).then(() => true, () => false)).toBe(false);
+		expect((await stat(join(w.to, 'big/disk.img.part'))).size).toBeGreaterThanOrEqual(2 * MiB);
+		await noWrongBytes(w);
+		await finishRanged(w);
+		expect(outputRequests(w)[0]).toBe(4);
+	});
+
+	it('during the download of a later range: the rerun keeps the ranges in place, bytes right', async () => {
+		w = await world(archives());
+		w.emulator.faults.add({kind: 'bandwidth', bytesPerSecond: 512 * 1024, times: Number.POSITIVE_INFINITY});
+		const big = join(w.to, 'big/disk.img');
+		await killWhen(w, ['--quiet', ...ranged], async () => await stat(`${big}.part`).then(() => true, () => false) && await stat(`${big}.part.range.part`).then(() => true, () => false));
+		await noWrongBytes(w);
+		w.emulator.faults.clear();
+		await finishRanged(w);
+	});
+
+	it('between the whole archive renamed and its journal line: the file is checked, not fetched again', async () => {
+		w = await world(archives());
+		// after-rename: the two small archives, then the ranged one (the third).
+		const {signal} = await runCli(w, ['--quiet', ...ranged], {THAW_FAILPOINT: 'after-rename:3'}).done;
+		expect(signal).toBe('SIGKILL');
+		await noWrongBytes(w);
+		const fetched = outputRequests(w)[0];
+		await finishRanged(w);
+		expect(outputRequests(w)[0]).toBe(fetched);
 	});
 });
 

@@ -182,4 +182,25 @@ describe('thaw restore run against what Glacier does', () => {
 		expect(order.slice(0, 3).map(i => sizes[i])).toEqual([1000, 2000, 3000]);
 		expect(await wrongFiles(w)).toEqual([]);
 	});
+
+	it('a job answered while a walk of every status is under way is not taken for gone (never a second InitiateJob)', async () => {
+		w = await world(archives(2, 1000), {emulator: {jobDelayMs: hour}});
+		// The first call gets no clear answer (500): the next walk covers every status. Every walk is slow (its
+		// listing made at once, sent 800 ms later), and the second call (500 ms after the first) is answered meanwhile.
+		w.emulator.faults.add({kind: 'unavailable', op: 'InitiateJob', times: 1});
+		w.emulator.faults.add({kind: 'stall', op: 'ListJobs', afterBytes: 0, stallMs: 800, times: Number.POSITIVE_INFINITY});
+		const connection = connect({endpointUrl: w.emulator.url, region: 'us-east-1', demoCredentials: true});
+		try {
+			const run = startRestore({connection, planDir: w.planDir, shard: {k: 0, n: 1}, pollMs: 50, initiateRate: 2});
+			await until(() => w!.emulator.initiations(w!.vault) >= 2, 15_000, 'both archives initiated');
+			// Two more slow walks, each of which would have found the second job "gone".
+			await new Promise(resolve => setTimeout(resolve, 2000));
+			run.cancel();
+			await run.done;
+		} finally {
+			connection.close();
+		}
+
+		expect(initiationsByIndex(w)).toEqual([1, 1]);
+	});
 });

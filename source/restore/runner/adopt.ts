@@ -9,6 +9,7 @@
 import {jobPages, type Job, type JobFilter} from '../../glacier/api.js';
 import {StateCode} from '../state.js';
 import type {Context} from './context.js';
+import {jobRetrieves, wantedRange} from './ranges.js';
 import {parseTag} from './tag.js';
 
 export type Tagged = Map<number, Job[]>;
@@ -26,6 +27,8 @@ export async function walkTaggedJobs(context: Context, filter: JobFilter): Promi
 			if (!tag || tag.planId !== plan.planId || tag.index >= plan.planArchives) continue;
 			const position = plan.position[tag.index];
 			if (position === -1 || job.ArchiveId !== plan.ids[position]) continue;
+			// A ranged archive's jobs for ranges already done (or not asked for) are not its job now.
+			if (!jobRetrieves(job, wantedRange(context, tag.index), plan.sizes[position])) continue;
 			const list = jobs.get(tag.index);
 			if (list) list.push(job);
 			else jobs.set(tag.index, [job]);

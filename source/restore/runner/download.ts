@@ -11,8 +11,8 @@
  * folders are made one at a time under --to, and a folder that is a symbolic
  * link (or not a folder) is refused: nothing is ever written outside --to.
  */
-import {lstat, mkdir, realpath, unlink, utimes} from 'node:fs/promises';
-import {join} from 'node:path';
+import {lstat, mkdir, open, realpath, rename, unlink, utimes} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
 import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Job} from '../../glacier/api.js';
@@ -22,6 +22,7 @@ import {MiB, treeHashFile} from '../../engine/tree-hash.js';
 import {StateCode} from '../state.js';
 import type {Context} from './context.js';
 import {armed, failpoint} from './failpoint.js';
+import {copyRange, jobRetrieves, rangeFile} from './ranges.js';
 
 type Entry = {position: number; job: Job; completedAt: number};
 
@@ -174,8 +175,12 @@ export class Downloader {
 			info = await lstat(outfile);
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
-			if (code === 'ENOENT' || code === 'ENOTDIR') return false;
-			throw localError(error, `check ${outfile}`);
+			if (code !== 'ENOENT' && code !== 'ENOTDIR') throw localError(error, `check ${outfile}`);
+			// A ranged archive with every range in its .part (killed before it was renamed): finished, not retrieved.
+			const ranged = this.context.journal.state.ranged.get(plan.index[position]);
+			if (!ranged || ranged.done < plan.sizes[position]) return false;
+			await this.assemble(position, outfile);
+			return true;
 		}
 
 		if (!info.isFile()) {
@@ -196,6 +201,78 @@ export class Downloader {
 
 		await this.finishVerified(position, outfile);
 		return true;
+	}
+
+	/**
+	 * A verified range into its place in the archive's .part (fsynced, then
+	 * journaled); the range file goes; after the last range the whole is
+	 * checked and renamed, else the archive goes back for its next range.
+	 */
+	private async placeRange(position: number, outfile: string, rangePath: string, range: [number, number], job: Job): Promise<void> {
+		const {context} = this;
+		const {plan, journal} = context;
+		const i = plan.index[position];
+		const part = partPath(outfile);
+		// The first range starts a new .part: whatever is there is an earlier, abandoned try of this archive.
+		if (range[0] === 0) await unlink(part).catch(() => undefined);
+		let copied;
+		try {
+			copied = await copyRange(rangePath, part, range[0], range[0] === 0);
+		} catch (error) {
+			if (range[0] > 0 && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+				await unlink(rangePath).catch(() => undefined);
+				await context.failFinal(position, 'local', `${inert(part)}, which held the first ${range[0]} bytes of this archive, is gone: run again with --retry-failed to retrieve it from the start`);
+				return;
+			}
+
+			throw localError(error, `copy ${rangePath} into ${part}`);
+		}
+
+		const expected = job.SHA256TreeHash?.toLowerCase();
+		if (copied.bytes !== range[1] - range[0] + 1 || (expected && copied.hash !== expected)) {
+			await unlink(rangePath).catch(() => undefined);
+			throw new ThawError(`bytes ${range[0]}-${range[1]} read back from ${inert(rangePath)} are not the range Glacier sent (${copied.bytes} bytes, tree hash ${copied.hash}${expected ? `, not ${expected}` : ''})`, ExitCode.verification);
+		}
+
+		failpoint('range-placed');
+		await journal.append({t: 'range-done', i, start: range[0], end: range[1], treeHash: copied.hash, at: Date.now()}, {sync: true});
+		await unlink(rangePath).catch(() => undefined);
+		context.store.log('info', `archive ${i} (${plan.paths[position]}): bytes ${range[0]}-${range[1]} of ${plan.sizes[position]} verified and in place`);
+		if (range[1] + 1 >= plan.sizes[position]) await this.assemble(position, outfile);
+		else context.requeue(position);
+	}
+
+	/** Every range is in the .part: the whole against the inventory, then the rename (never over a file that is there). */
+	private async assemble(position: number, outfile: string): Promise<void> {
+		const {plan} = this.context;
+		const part = partPath(outfile);
+		const size = plan.sizes[position];
+		const whole = await treeHashFile(part, {bufferSize: 8 * MiB, threads: 1}).catch((error: unknown) => {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+			throw localError(error, `read ${part}`);
+		});
+		if (!whole) {
+			await this.context.failFinal(position, 'local', `${inert(part)}, which held every range of this archive, is gone: run again with --retry-failed to retrieve it from the start`);
+			return;
+		}
+
+		if (whole.hash !== plan.hashes[position] || whole.bytes !== size) {
+			await unlink(part).catch(() => undefined);
+			await this.context.failFinal(position, 'verification', `the ranges put together (${whole.bytes} bytes) have the tree hash ${whole.hash}, not the inventory's ${plan.hashes[position]}: run again with --retry-failed to retrieve it again`);
+			return;
+		}
+
+		if (await lstat(outfile).then(() => true, () => false)) {
+			await this.context.failFinal(position, 'local', `${inert(outfile)} appeared while its ranges were retrieved: it is kept, and the verified archive stays in ${inert(part)}`);
+			return;
+		}
+
+		await rename(part, outfile);
+		await syncFolder(dirname(outfile));
+		failpoint('after-rename');
+		await this.finishVerified(position, outfile);
+		this.downloaded++;
+		this.lastEnd = Date.now();
 	}
 
 	private async finishVerified(position: number, outfile: string): Promise<void> {
@@ -225,16 +302,27 @@ export class Downloader {
 			return;
 		}
 
+		// A ranged archive: this job is its current range's (a job of a range done already is not downloaded again).
+		const range = journal.state.ranged.get(i)?.current;
+		if (journal.state.ranged.has(i) && !jobRetrieves(job, range, plan.sizes[position])) return;
+		const length = range ? range[1] - range[0] + 1 : plan.sizes[position];
 		let outfile: string;
+		let final: string;
+		let downloaded = false;
 		try {
-			outfile = await this.ensureParents(plan.paths[position]);
+			final = await this.ensureParents(plan.paths[position]);
 			if (await this.checkExisting(position)) return;
+			// The engine's file: the archive, or the range to be copied into the archive's .part.
+			outfile = range ? rangeFile(final) : final;
 			// A partial download of an older job of this archive cannot be continued: its chunks are another job's.
 			// (One chunk keeps no download journal: the engine replaces whatever .part it finds.)
-			if (plan.sizes[position] > defaultChunkSize(plan.sizes[position])) {
+			if (length > defaultChunkSize(length)) {
 				const partial = await inspectPartial(outfile).catch(() => null);
 				if (partial && partial.jobId !== job.JobId) await removePart(outfile);
 			}
+
+			// Killed after the range was downloaded and before it was in place: it is not fetched again.
+			downloaded = range !== undefined && await rangeDownloaded(outfile, length, job.SHA256TreeHash);
 		} catch (error) {
 			await context.failFinal(position, 'local', error instanceof ThawError ? error.message : String(error));
 			return;
@@ -252,6 +340,13 @@ export class Downloader {
 		context.throughput.begin(Date.now());
 		let counted = false;
 		try {
+			if (downloaded) {
+				context.throughput.end(Date.now());
+				counted = true;
+				await this.placeRange(position, final, outfile, range!, job);
+				return;
+			}
+
 			const download = startDownload({
 				pool: this.pool,
 				vaultName: plan.header.vaultName,
@@ -287,6 +382,11 @@ export class Downloader {
 			context.throughput.add(result.snapshot.total);
 			context.throughput.end(Date.now());
 			counted = true;
+			if (range) {
+				await this.placeRange(position, final, outfile, range, job);
+				return;
+			}
+
 			failpoint('after-rename');
 			if (result.verdict.computed !== plan.hashes[position]) {
 				// Cannot happen (the engine checked the same hash before renaming); never keep wrong bytes under the final name.
@@ -364,6 +464,22 @@ export class Downloader {
 			context.wake();
 		}, delay).unref();
 	}
+}
+
+/** A range file left complete by a run killed before it was copied: its size and the job's tree hash say so. */
+async function rangeDownloaded(path: string, length: number, jobHash: string | undefined): Promise<boolean> {
+	if (!jobHash) return false;
+	const info = await lstat(path).catch(() => undefined);
+	if (!info?.isFile() || info.size !== length) return false;
+	const hash = (await treeHashFile(path, {bufferSize: 8 * MiB, threads: 1}).catch(() => undefined))?.hash;
+	return hash === jobHash.toLowerCase();
+}
+
+/** fsync a folder, so a rename in it is durable (where a folder can be opened and fsynced). */
+async function syncFolder(dir: string): Promise<void> {
+	const handle = await open(dir, 'r').catch(() => undefined);
+	await handle?.sync().catch(() => undefined);
+	await handle?.close().catch(() => undefined);
 }
 
 async function removePart(outfile: string): Promise<void> {

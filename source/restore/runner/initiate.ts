@@ -22,7 +22,8 @@ import {StateCode} from '../state.js';
 import type {Aimd} from './aimd.js';
 import {outstandingStates, type Context} from './context.js';
 import {formatBytes, formatClock as formatDuration} from '../../format.js';
-import {nextWave, PROBE_BYTES} from './pacing.js';
+import {allowance, nextWave, PROBE_BYTES} from './pacing.js';
+import {nextRange} from './ranges.js';
 import type {Tier} from './plan.js';
 import {formatTag} from './tag.js';
 
@@ -112,11 +113,22 @@ export class Initiator {
 	outstandingBytes(): number {
 		const {plan, journal} = this.context;
 		let bytes = 0;
+		const {ranged} = journal.state;
 		for (let position = 0; position < plan.index.length; position++) {
-			if (outstandingStates.has(journal.state.states[plan.index[position]])) bytes += plan.sizes[position];
+			const i = plan.index[position];
+			if (!outstandingStates.has(journal.state.states[i])) continue;
+			// A ranged archive: only its range in retrieval (the bytes already in its .part are on the disk).
+			const current = ranged.size > 0 ? ranged.get(i)?.current : undefined;
+			bytes += current ? current[1] - current[0] + 1 : ranged.has(i) ? 0 : plan.sizes[position];
 		}
 
 		return bytes;
+	}
+
+	/** What the next job of this archive retrieves (see ranges.ts): null = the whole archive. */
+	private nextRangeOf(position: number, windowBytes: number): [number, number] | null {
+		const {plan, journal} = this.context;
+		return nextRange(plan.sizes[position], journal.state.ranged.get(plan.index[position])?.done, windowBytes);
 	}
 
 	/**
@@ -149,7 +161,7 @@ export class Initiator {
 			const outstandingBytes = this.outstandingBytes();
 			const bytesPerSecond = this.pacingRate(outstandingBytes);
 			const probeBytes = options.probeBytes ?? PROBE_BYTES;
-			const wave = nextWave(candidates.map(position => plan.sizes[position]), {
+			const input = {
 				bytesPerSecond,
 				probeBytes,
 				// A measured pace never allows less than the probe did (--bandwidth is taken as given).
@@ -158,7 +170,14 @@ export class Initiator {
 				outstandingBytes,
 				freeDiskBytes: await this.freeDisk(),
 				maxBytesInFlight: options.maxBytesInFlight ?? null,
-			});
+			};
+			// An archive bigger than one window is retrieved in ranges: the pacing weighs its next range.
+			const {windowBytes} = allowance(input);
+			const ranges = candidates.map(position => this.nextRangeOf(position, windowBytes));
+			const wave = nextWave(candidates.map((position, k) => {
+				const range = ranges[k];
+				return range ? Math.max(0, range[1] - range[0] + 1) : plan.sizes[position];
+			}), input);
 			store.set({limitedBy: wave.blockedBy ?? null, pacingBytesPerSecond: bytesPerSecond ?? 0});
 			if (wave.count === 0) {
 				if (wave.blockedBy === 'disk' && !this.diskSaid && this.outstandingBytes() === 0) {
@@ -173,18 +192,19 @@ export class Initiator {
 
 			this.diskSaid = false;
 			const positions = this.take(wave.count);
-			const chosen: number[] = [];
-			for (const position of positions) {
-				// A file already under its final name with the right bytes (an earlier run, a crash after the rename) is not fetched again.
-				if (!await this.checkExisting(position)) chosen.push(position);
+			const chosen: Array<{position: number; range: [number, number] | null}> = [];
+			for (const [k, position] of positions.entries()) {
+				// A file already under its final name with the right bytes (an earlier run, a crash after the rename) is not fetched again;
+				// a ranged archive with every range in its .part is finished, not retrieved.
+				if (!await this.checkExisting(position)) chosen.push({position, range: ranges[k]});
 			}
 
 			if (chosen.length === 0) return true;
 			// The intents, fsynced together, before any of the calls.
 			const at = Date.now();
-			await Promise.all(chosen.map(async position => context.journal.append({t: 'intent', i: plan.index[position], at}, {sync: true})));
+			await Promise.all(chosen.map(async ({position, range}) => context.journal.append({t: 'intent', i: plan.index[position], at, ...(range ? {range} : {})}, {sync: true})));
 			context.wake();
-			await this.send(chosen);
+			await this.send(chosen.map(({position}) => position));
 			return true;
 		} finally {
 			this.busy = false;
@@ -240,12 +260,14 @@ export class Initiator {
 		const {plan, journal, connection} = context;
 		const i = plan.index[position];
 		let output;
+		// The range its intent journaled (a ranged archive), asked for and checked again when the answer comes.
+		const range = journal.state.ranged.get(i)?.current;
 		context.sending.add(i);
 		try {
 			output = await (connection.outputClient ?? connection.client).send(new InitiateJobCommand({
 				accountId: connection.accountId,
 				vaultName: plan.header.vaultName,
-				jobParameters: {Type: 'archive-retrieval', ArchiveId: plan.ids[position], Tier: tier, Description: formatTag(plan.planId, i)},
+				jobParameters: {Type: 'archive-retrieval', ArchiveId: plan.ids[position], Tier: tier, Description: formatTag(plan.planId, i), ...(range ? {RetrievalByteRange: `${range[0]}-${range[1]}`} : {})},
 			}), {abortSignal: context.signal});
 			if (!output.jobId) throw Object.assign(new Error('InitiateJob answered without a job id'), {name: 'ServiceUnavailableException'});
 		} catch (error) {
@@ -257,6 +279,13 @@ export class Initiator {
 		}
 
 		this.aimd.success();
+		const now = journal.state.ranged.get(i)?.current;
+		if (range && (now?.[0] !== range[0] || now[1] !== range[1])) {
+			// The poll adopted this range's job and it is done already (or the archive moved on): nothing to tell.
+			context.countJob(i, output.jobId, 'initiated');
+			return 'done';
+		}
+
 		await journal.append({t: 'initiated', i, jobId: output.jobId, tier, at: Date.now()});
 		context.countJob(i, output.jobId, 'initiated');
 		context.wake();

@@ -19,8 +19,12 @@ export type PollResult = {pages: number; ready: number; gone: number};
  */
 export async function poll(context: Context, active: ReadonlySet<number>, full = false): Promise<PollResult> {
 	const complete = full || context.uncertain.size > 0;
-	const {jobs, pages} = await walkTaggedJobs(context, complete ? {} : {completed: true});
 	const {journal, plan} = context;
+	// Only what was known before the walk began can be missing from it: a job whose InitiateJob was
+	// answered (or failed unclearly) while the pages were read may have been made after its page.
+	const known = new Map(journal.state.jobIds);
+	const uncertain = new Set(context.uncertain);
+	const {jobs, pages} = await walkTaggedJobs(context, complete ? {} : {completed: true});
 	let ready = 0;
 	let gone = 0;
 	for (const [i, found] of jobs) {
@@ -34,9 +38,9 @@ export async function poll(context: Context, active: ReadonlySet<number>, full =
 
 	// A ready job the completed walk no longer lists is gone (its 24 hours are over): initiate again.
 	// After a walk of every status, so is any job of ours it did not list.
-	for (const [i, jobId] of [...journal.state.jobIds]) {
+	for (const [i, jobId] of known) {
 		const position = plan.position[i];
-		if (position === -1 || active.has(position)) continue;
+		if (position === -1 || active.has(position) || journal.state.jobIds.get(i) !== jobId) continue;
 		const state = journal.state.states[i];
 		if (state !== StateCode.ready && state !== StateCode.downloading && !(complete && state === StateCode.initiated)) continue;
 		if (jobs.get(i)?.some(job => job.JobId === jobId)) continue;
@@ -45,8 +49,8 @@ export async function poll(context: Context, active: ReadonlySet<number>, full =
 	}
 
 	if (complete) {
-		for (const i of [...context.uncertain]) {
-			if (jobs.has(i)) continue;
+		for (const i of uncertain) {
+			if (jobs.has(i) || !context.uncertain.has(i)) continue;
 			const position = plan.position[i];
 			context.uncertain.delete(i);
 			await reconcile(context, position, undefined, true);
