@@ -54,6 +54,8 @@ export type ShardState = {
 	failures: Map<number, string>;
 	/** Archives retrieved in ranges (too big for one window), while they are: verified and failed ones have none. */
 	ranged: Map<number, RangedArchive>;
+	/** Bytes retrieved by the ranged jobs of an archive (what status bills, instead of initiations x size); kept after it is verified. */
+	rangedBytes: Map<number, number>;
 	/** How many re-initiations happened. */
 	reinitiated: number;
 	bytesPerSecond: number | null;
@@ -75,6 +77,7 @@ export function emptyState(planArchives: number): ShardState {
 		initiations: new Uint32Array(planArchives),
 		failures: new Map(),
 		ranged: new Map(),
+		rangedBytes: new Map(),
 		reinitiated: 0,
 		bytesPerSecond: null,
 		updatedAt: null,
@@ -200,6 +203,8 @@ export function applyRecord(state: ShardState, record: JournalRecord): void {
 			state.jobIds.set(record.i, record.jobId);
 			state.completedAt.delete(record.i);
 			state.initiations[record.i]++;
+			const range = state.ranged.get(record.i)?.current;
+			if (range) state.rangedBytes.set(record.i, (state.rangedBytes.get(record.i) ?? 0) + (range[1] - range[0] + 1));
 			break;
 		}
 

@@ -140,6 +140,7 @@ type SnapshotHeader = {
 	failures: Array<[number, string]>;
 	/** [index, done, current start, current end] (-1, -1: no current range); absent in older snapshots. */
 	ranged?: Array<[number, number, number, number]>;
+	rangedBytes?: Array<[number, number]>;
 };
 
 export function encodeSnapshot(state: ShardState, gen: number): Buffer {
@@ -154,6 +155,7 @@ export function encodeSnapshot(state: ShardState, gen: number): Buffer {
 		completedAt: [...state.completedAt],
 		failures: [...state.failures],
 		ranged: [...state.ranged].map(([i, {done, current}]) => [i, done, current?.[0] ?? -1, current?.[1] ?? -1]),
+		rangedBytes: [...state.rangedBytes],
 	};
 	const json = Buffer.from(JSON.stringify(header), 'utf8');
 	const statesStart = magic.length + 4 + json.length;
@@ -205,6 +207,7 @@ export function decodeSnapshot(buffer: Buffer, planArchives: number, path: strin
 	state.completedAt = new Map(header.completedAt);
 	state.failures = new Map(header.failures);
 	state.ranged = new Map((header.ranged ?? []).map(([i, done, start, end]) => [i, start < 0 ? {done} : {done, current: [start, end]}]));
+	state.rangedBytes = new Map(header.rangedBytes ?? []);
 	return {state, gen: header.gen};
 }
 

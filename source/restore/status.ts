@@ -78,6 +78,8 @@ export async function readPlanStates(planDir: string, n: number): Promise<PlanSt
 	const initiations = new Uint32Array(n);
 	const completedAt = new Map<number, number>();
 	const reasons = new Map<number, string>();
+	// Archives retrieved in ranges: the bytes their jobs retrieved (not initiations x size).
+	const rangedBytes = new Map<number, number>();
 	let reinitiated = 0;
 	let bytesPerSecond: number | null = null;
 	let updatedAt: number | null = null;
@@ -98,6 +100,7 @@ export async function readPlanStates(planDir: string, n: number): Promise<PlanSt
 
 		for (const [i, at] of state.completedAt) completedAt.set(i, Math.max(at, completedAt.get(i) ?? 0));
 		for (const [i, reason] of state.failures) reasons.set(i, reason);
+		for (const [i, bytes] of state.rangedBytes) rangedBytes.set(i, (rangedBytes.get(i) ?? 0) + bytes);
 		reinitiated += state.reinitiated;
 		if (state.bytesPerSecond !== null) bytesPerSecond = (bytesPerSecond ?? 0) + state.bytesPerSecond;
 		if (state.updatedAt !== null && (updatedAt === null || state.updatedAt > updatedAt)) updatedAt = state.updatedAt;
@@ -126,7 +129,7 @@ export async function readPlanStatus(planDir: string, now = Date.now()): Promise
 		const calls = initiations[i];
 		if (calls > 0) {
 			requests += calls;
-			retrievedBytes += calls * sizes[i];
+			retrievedBytes += rangedBytes.get(i) ?? calls * sizes[i];
 		}
 	}
 

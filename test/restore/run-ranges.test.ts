@@ -53,6 +53,9 @@ describe('thaw restore run, ranged retrieval', () => {
 		const state = await readShardState(join(w.planDir, 'shards/0-of-1'), 3);
 		expect([...state.states]).toEqual([StateCode.verified, StateCode.verified, StateCode.verified]);
 		expect(state.ranged.size).toBe(0);
+		// What status bills: the bytes the four ranges retrieved (the archive once), not four times the archive.
+		expect([...state.rangedBytes]).toEqual([[0, w.archives[0].size]]);
+		expect([...state.initiations]).toEqual([4, 1, 1]);
 	});
 
 	it('a range size grows with the window as the archive goes (aligned: each start a multiple of its size)', async () => {
