@@ -59,6 +59,8 @@ export type PlanStates = {
 	initiations: Uint32Array;
 	completedAt: Map<number, number>;
 	reasons: Map<number, string>;
+	/** Bytes the ranged jobs of an archive retrieved (archives retrieved in ranges only). */
+	rangedBytes: Map<number, number>;
 	reinitiated: number;
 	bytesPerSecond: number | null;
 	updatedAt: number | null;
@@ -106,7 +108,7 @@ export async function readPlanStates(planDir: string, n: number): Promise<PlanSt
 		if (state.updatedAt !== null && (updatedAt === null || state.updatedAt > updatedAt)) updatedAt = state.updatedAt;
 	}
 
-	return {states, initiations, completedAt, reasons, reinitiated, bytesPerSecond, updatedAt, shards};
+	return {states, initiations, completedAt, reasons, rangedBytes, reinitiated, bytesPerSecond, updatedAt, shards};
 }
 
 export async function readPlanStatus(planDir: string, now = Date.now()): Promise<PlanStatus> {
@@ -114,7 +116,7 @@ export async function readPlanStatus(planDir: string, now = Date.now()): Promise
 	const header = parsePlanHeader(bytes, planDir);
 	const n = header.totals.archives;
 	const sizes = await readPlanSizes(planDir, n);
-	const {states, initiations, completedAt, reasons, reinitiated, bytesPerSecond, updatedAt, shards} = await readPlanStates(planDir, n);
+	const {states, initiations, completedAt, reasons, rangedBytes, reinitiated, bytesPerSecond, updatedAt, shards} = await readPlanStates(planDir, n);
 
 	const counts = new Float64Array(archiveStates.length);
 	const byState = new Float64Array(archiveStates.length);

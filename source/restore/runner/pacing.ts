@@ -15,6 +15,9 @@
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
+/** A download rate for estimates only (a preview's "about how long"), never for pacing: pacing assumes nothing. */
+export const ASSUMED_BYTES_PER_SECOND = 8 * MiB;
+
 /** Initiated at most until a rate is known: 1 GiB fits a 20-hour window at 15 KB/s. */
 export const PROBE_BYTES = GiB;
 
