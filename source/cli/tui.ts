@@ -3,6 +3,7 @@
  * stdout it refuses at once with one line (exit 2) and names the headless
  * commands instead.
  */
+import {statSync} from 'node:fs';
 import process from 'node:process';
 import {connectionFromArgs, connectionHelp, connectionOptions, parse} from '../args.js';
 import {ExitCode, UsageError} from '../errors.js';
@@ -37,6 +38,25 @@ function parseTuiArgs(argv: string[]) {
 	}
 }
 
+type TuiModule = typeof import('../ui/run.js');
+
+/**
+ * The TUI as one bundled file (build/tui/run.js, made by scripts/bundle.mjs
+ * in `npm run build`): start-up reads a few files instead of hundreds of
+ * modules. Only when it is newer than tsc's output, so a bare `tsc` rebuild is
+ * never shadowed by an older bundle; else (tests, a tsc-only build) the modules.
+ */
+async function loadTui(): Promise<TuiModule> {
+	const bundle = new URL('../../tui/run.js', import.meta.url);
+	try {
+		if (statSync(bundle).mtimeMs >= statSync(new URL('../ui/run.js', import.meta.url)).mtimeMs) return await import(bundle.href) as TuiModule;
+	} catch {
+		// No bundle here (running from source, or a tsc-only build): the modules below.
+	}
+
+	return import('../ui/run.js');
+}
+
 export async function run(argv: string[]): Promise<number> {
 	const {values} = parseTuiArgs(argv);
 	if (values.help) {
@@ -51,6 +71,6 @@ export async function run(argv: string[]): Promise<number> {
 
 	if (values['job-id'] && !values['vault-name']) throw new UsageError('--job-id needs --vault-name too. Run \'thaw --help\' for usage.');
 	const connection = connectionFromArgs(values);
-	const {runTui} = await import('../ui/run.js');
+	const {runTui} = await loadTui();
 	return runTui({demo: values.demo === true, vaultName: values['vault-name'], jobId: values['job-id'], connection});
 }

@@ -42,9 +42,14 @@ class FrameStdout extends EventEmitter {
 const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
 export function openAltScreen(real: NodeJS.WriteStream = process.stdout, minIntervalMs = 100): AltScreen {
+	// THAW_TRACE_STARTUP=1 (the start-up bench): when the first frame went out, in ms since the process
+	// started and in CPU ms, printed on exit; CPU time still means something on a loaded machine.
+	let firstFrame: string | undefined;
+	let writes = 0;
 	const writer = new FrameWriter({
 		write(text) {
 			real.write(text);
+			if (++writes === 2) firstFrame = `thaw start-up: first frame at ${performance.now().toFixed(0)} ms, ${((process.cpuUsage().user + process.cpuUsage().system) / 1000).toFixed(0)} ms CPU`;
 		},
 		columns: () => real.columns || 80,
 		rows: () => real.rows || 24,
@@ -83,6 +88,7 @@ export function openAltScreen(real: NodeJS.WriteStream = process.stdout, minInte
 			writer.leave();
 			for (const [name, method] of saved) console[name] = method;
 			if (held.length > 0) process.stderr.write(held.join('\n') + '\n');
+			if (firstFrame && process.env.THAW_TRACE_STARTUP) process.stderr.write(firstFrame + '\n');
 		},
 	};
 }

@@ -9,7 +9,8 @@ import type {ConnectionOptions} from '../glacier/client.js';
 import {inert} from '../inert.js';
 import type {InventoryFormat} from '../inventory/types.js';
 import type {SortSpec} from '../inventory/sort.js';
-import {connectWithSettings, runApp} from './launch.js';
+import {connectWithSettings} from './connection.js';
+import {runApp} from './launch.js';
 import type {InventorySpec} from './routes.js';
 
 export type BrowseOptions = {

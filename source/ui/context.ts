@@ -1,7 +1,9 @@
 import {createContext, useContext} from 'react';
 import type {SettingsStore} from '../config.js';
+import type {Vault} from '../glacier/api.js';
 import type {Connection} from '../glacier/client.js';
 import type {RunnerOptions} from '../restore/runner/runner.js';
+import type {Early} from './early.js';
 import type {Route} from './routes.js';
 
 export type AppServices = {
@@ -19,6 +21,8 @@ export type AppServices = {
 	frameMs: number;
 	/** How often a download's counters may redraw, in ms (default frameMs): every frame costs bytes over SSH. */
 	progressMs?: number;
+	/** The vault list's first pages, asked for while the UI was still loading (taken once). */
+	vaults?: Early<Vault[]>;
 	/** Folder downloads go to when neither the user nor the settings say otherwise. */
 	cwd: string;
 	/** Runner settings for restores started in the TUI (the demo polls every few seconds; tests faster still). */

@@ -1,30 +1,14 @@
 /**
- * What `thaw` and the `thaw inventory` browser share: the connection built
- * from flags, environment and saved settings, and one full-screen run of the
+ * What `thaw` and the `thaw inventory` browser share: one full-screen run of the
  * App that, on the way out, cancels running downloads (their .part file and
  * journal stay for a later resume) and closes what it opened.
  */
 import process from 'node:process';
 import {render} from 'ink';
-import type {SettingsStore} from '../config.js';
-import {connect, resolveRegion, type Connection, type ConnectionOptions} from '../glacier/client.js';
 import {App} from './app.js';
 import type {AppServices} from './context.js';
 import type {Route} from './routes.js';
 import {openAltScreen} from './alt-screen.js';
-
-/** Flags win, then AWS_* environment variables, then `thaw config` settings. */
-export async function connectWithSettings(given: ConnectionOptions, settings: SettingsStore): Promise<Connection> {
-	const saved = settings.get();
-	const connection = connect({
-		...given,
-		region: given.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION ? undefined : saved.region),
-		profile: given.profile ?? (process.env.AWS_PROFILE ? undefined : saved.profile),
-		endpointUrl: given.endpointUrl ?? saved.endpoint,
-		maxSockets: given.maxSockets ?? saved.concurrency ?? 8,
-	});
-	return resolveRegion(connection);
-}
 
 type Running = {cancel(): void; done: Promise<unknown>};
 

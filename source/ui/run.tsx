@@ -4,8 +4,10 @@
  * in-process emulator instead of AWS.
  */
 import {openSettings} from '../config.js';
-import {connect, type ConnectionOptions} from '../glacier/client.js';
-import {connectWithSettings, runApp} from './launch.js';
+import {vaultPages} from '../glacier/api.js';
+import {connect, type Connection, type ConnectionOptions} from '../glacier/client.js';
+import {connectWithSettings} from './connection.js';
+import {startEarly} from './early.js';
 import type {Route} from './routes.js';
 
 export type TuiOptions = {
@@ -26,13 +28,20 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		if (options.jobId) initial.push({screen: 'download-setup', vaultName: options.vaultName, jobId: options.jobId});
 	}
 
+	// ListVaults goes out first, then Ink and the screens load (launch.js, a chunk of its own in the
+	// bundle) while Glacier answers: the list shows as soon as it can.
+	const early = (connection: Connection) => (options.vaultName ? undefined : startEarly(vaultPages(connection)));
 	if (options.demo) {
 		const {startEmulator} = await import('../emulator/index.js');
 		const emulator = await startEmulator({demo: true});
 		const connection = connect({endpointUrl: emulator.url, region: 'us-east-1', demoCredentials: true});
-		return runApp({services: {connection, settings, demo: true}, initial, onClosed: async () => emulator.close()});
+		const vaults = early(connection);
+		const {runApp} = await import('./launch.js');
+		return runApp({services: {connection, settings, demo: true, vaults}, initial, onClosed: async () => emulator.close()});
 	}
 
 	const connection = await connectWithSettings(options.connection, settings);
-	return runApp({services: {connection, settings, demo: false}, initial});
+	const vaults = early(connection);
+	const {runApp} = await import('./launch.js');
+	return runApp({services: {connection, settings, demo: false, vaults}, initial});
 }

@@ -10,6 +10,11 @@
  *
  * --seconds S   how long to watch the warm-up (default 8)
  *
+ * Then the TUI itself, in a pseudo-terminal of 80x24 (python3's pty module):
+ * time from spawning `thaw --demo` to its first frame (the header drawn) and
+ * to the vault list, and the same for `thaw --endpoint-url` against a local
+ * `thaw emulator` (median and range of --runs R, default 5).
+ *
  * Figures: start-up ms; first-answer latency of each list; event-loop delay
  * p50 / p99 / max (perf_hooks.monitorEventLoopDelay, 10 ms resolution) during
  * start-up and the first lists, and over the watch window; ListJobs latency (median / max) polled every 100 ms in
@@ -21,10 +26,14 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {monitorEventLoopDelay} from 'node:perf_hooks';
 import {parseArgs} from 'node:util';
+import {spawn} from 'node:child_process';
+import {loadavg} from 'node:os';
 import {startEmulator} from '../../build/source/emulator/index.js';
+import {startInPty} from './tui-pty.mjs';
 
-const {values} = parseArgs({options: {seconds: {type: 'string', default: '8'}}});
+const {values} = parseArgs({options: {seconds: {type: 'string', default: '8'}, runs: {type: 'string', default: '5'}}});
 const seconds = Number(values.seconds);
+const runs = Number(values.runs);
 const headers = {'x-amz-glacier-version': '2012-06-01', Authorization: 'AWS4-HMAC-SHA256 bench'};
 const agent = new Agent({keepAlive: true, maxSockets: 4});
 const ms = n => `${n.toFixed(1)} ms`;
@@ -92,7 +101,6 @@ for (const vault of e.summary()) inProgress += vault.jobs.InProgress;
 polls.sort((a, b) => a - b);
 agent.destroy();
 await e.close();
-rmSync(cacheDir, {recursive: true, force: true});
 
 console.log(`demo start-up (empty hash cache), watched ${seconds} s:`);
 console.log(`  startEmulator                          ${ms(startup)}`);
@@ -103,5 +111,50 @@ console.log(`  event-loop delay, whole run              ${ms(whole.percentile(50
 console.log('  (delay figures include the 10 ms sampling interval: 10 ms means no lag)');
 console.log(`  ListJobs backups-mixed while hashing   median ${ms(polls[Math.floor(polls.length / 2)] ?? 0)}, max ${ms(polls.at(-1) ?? 0)} (${polls.length} polls)`);
 console.log(`  demo jobs InProgress at the end        ${inProgress}`);
-console.log(`repeat: npx tsc -p tsconfig.json && node test/bench/demo-startup.bench.mjs --seconds ${seconds}`);
+
+// The TUI's first frame and vault list, in a pty, from process spawn.
+const cli = new URL('../../build/cli.js', import.meta.url).pathname;
+const tuiEnv = {...process.env, THAW_TRACE_STARTUP: '1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'us-east-1', THAW_CONFIG_DIR: join(cacheDir, 'config'), TERM: 'xterm-256color'};
+delete tuiEnv.CI;
+const local = spawn(process.execPath, [cli, 'emulator', '--quiet'], {stdio: ['ignore', 'pipe', 'inherit'], env: tuiEnv});
+const localUrl = await new Promise(resolve => {
+	let text = '';
+	local.stdout.on('data', part => {
+		text += part;
+		if (text.includes('\n')) resolve(text.split('\n')[0].trim());
+	});
+});
+
+async function tuiStart(args) {
+	const thaw = startInPty(process.execPath, [cli, ...args], {columns: 80, rows: 24, cwd: cacheDir, env: tuiEnv});
+	const frame = await thaw.waitFor(' thaw ');
+	const list = await thaw.waitFor('backups-mixed');
+	thaw.press('q');
+	await Promise.race([thaw.exited, new Promise(resolve => {
+		setTimeout(resolve, 5000);
+	})]);
+	thaw.kill();
+	// thaw's own account (THAW_TRACE_STARTUP): ms since its process started, and CPU ms, at the first frame.
+	const own = /first frame at (\d+) ms, (\d+) ms CPU/.exec(thaw.screen);
+	return {frame: frame - thaw.spawned, list: list - thaw.spawned, own: own ? Number(own[1]) : Number.NaN, cpu: own ? Number(own[2]) : Number.NaN};
+}
+
+const spread = values => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms (${sorted[0].toFixed(0)}-${sorted.at(-1).toFixed(0)})`;
+};
+
+for (const [label, args] of [['thaw --demo', ['--demo']], ['thaw --endpoint-url (local emulator)', ['--endpoint-url', localUrl]]]) {
+	const results = [];
+	for (let i = 0; i < runs; i++) results.push(await tuiStart(args));
+	console.log(`  ${label}:`);
+	console.log(`    first frame, from spawn              ${spread(results.map(r => r.frame))}`);
+	console.log(`    first frame, thaw's clock            ${spread(results.map(r => r.own))}; CPU ${spread(results.map(r => r.cpu))}`);
+	console.log(`    vault list, from spawn               ${spread(results.map(r => r.list))}`);
+}
+
+local.kill();
+rmSync(cacheDir, {recursive: true, force: true});
+console.log(`  (TUI in an 80x24 pty, ${runs} runs each, load ${loadavg().map(n => n.toFixed(2)).join(' ')})`);
+console.log(`repeat: npx tsc -p tsconfig.json && node test/bench/demo-startup.bench.mjs --seconds ${seconds} --runs ${runs}`);
 process.exit(0);

@@ -17,11 +17,11 @@
  */
 import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {loadavg, tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
-import {loadavg} from 'node:os';
+import {outputRate, startInPty} from './tui-pty.mjs';
 
 const {values} = parseArgs({options: {
 	columns: {type: 'string', default: '80'},
@@ -38,35 +38,6 @@ const work = mkdtempSync(join(tmpdir(), 'thaw-tui-output-'));
 const env = {...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'us-east-1', THAW_CONFIG_DIR: join(work, 'config'), TERM: 'xterm-256color'};
 delete env.CI;
 delete env.NO_COLOR;
-
-// The pty: fork, set the window size, then relay bytes both ways until the child exits.
-const relay = `
-import fcntl, os, pty, select, struct, sys, termios
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', ${rows}, ${columns}, 0, 0))
-os.kill(pid, 28)
-out = sys.stdout.buffer
-while True:
-    r, _, _ = select.select([fd, 0], [], [])
-    if fd in r:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        out.write(data)
-        out.flush()
-    if 0 in r:
-        data = os.read(0, 1024)
-        if not data:
-            break
-        os.write(fd, data)
-_, status = os.waitpid(pid, 0)
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 function startEmulator() {
 	const child = spawn(process.execPath, [cli, 'emulator', '--quiet', '--fault', `bandwidth:op=GetJobOutput,bytesPerSecond=${rate},times=Infinity`], {stdio: ['ignore', 'pipe', 'inherit'], env});
@@ -92,70 +63,36 @@ const sleep = ms => new Promise(resolve => {
 
 const emulator = await startEmulator();
 const jobId = await firstJob(emulator.url, 'video-archive-2016');
-const started = performance.now();
-const thaw = spawn('python3', ['-c', relay, process.execPath, cli, '--endpoint-url', emulator.url, '--vault-name', 'video-archive-2016', '--job-id', jobId], {cwd: work, env, stdio: ['pipe', 'pipe', 'inherit']});
-const chunks = [];
-let screen = '';
-thaw.stdout.on('data', data => {
-	chunks.push({at: performance.now(), bytes: data.length});
-	screen = (screen + data.toString('latin1')).slice(-20_000);
-});
+const thaw = startInPty(process.execPath, [cli, '--endpoint-url', emulator.url, '--vault-name', 'video-archive-2016', '--job-id', jobId], {columns, rows, cwd: work, env});
 process.on('exit', () => {
 	thaw.kill();
 	emulator.child.kill();
 });
-const exited = new Promise(resolve => {
-	thaw.on('exit', code => resolve(code));
-});
-
-async function waitFor(what, ms = 15_000) {
-	const until = performance.now() + ms;
-	while (!screen.includes(what)) {
-		if (performance.now() > until) {
-			console.error(JSON.stringify(screen.slice(-3000)));
-			console.error(`no '${what}' on the screen after ${ms} ms`);
-			process.exit(1);
-		}
-		await sleep(20);
-	}
-}
-
-function window(from, to) {
-	let bytes = 0;
-	let frames = 0;
-	let last = -Infinity;
-	for (const chunk of chunks) {
-		if (chunk.at < from || chunk.at >= to) continue;
-		bytes += chunk.bytes;
-		if (chunk.at - last > 15) frames++;
-		last = chunk.at;
-	}
-
-	const span = (to - from) / 1000;
-	return {bytesPerSecond: bytes / span, framesPerSecond: frames / span, bytes, frames};
-}
+const {chunks, exited} = thaw;
+const waitFor = text => thaw.waitFor(text);
+const window = (from, to) => outputRate(chunks, from, to);
 
 await waitFor('Saves to');
-const firstOutput = chunks[0].at - started;
-thaw.stdin.write('\r');
+const firstOutput = chunks[0].at - thaw.spawned;
+thaw.press('\r');
 await waitFor('MiB/s');
 await sleep(1500); // past the first chunks' start
 const steadyFrom = performance.now();
 await sleep(seconds * 1000);
 const steady = window(steadyFrom, performance.now());
-thaw.stdin.write('p');
+thaw.press('p');
 await waitFor('Paused');
 await sleep(1000);
 const idleFrom = performance.now();
 await sleep(Math.min(seconds, 4) * 1000);
 const idle = window(idleFrom, performance.now());
-thaw.stdin.write('q');
+thaw.press('q');
 await sleep(300);
-thaw.stdin.write('y');
+thaw.press('y');
 const code = await Promise.race([exited, sleep(8000).then(() => 'still running')]);
 if (code === 'still running') thaw.kill();
 emulator.child.kill('SIGINT');
-const tail = screen.slice(-400);
+const tail = thaw.screen.slice(-400);
 rmSync(work, {recursive: true, force: true});
 
 const f = n => n.toFixed(1).padStart(8);

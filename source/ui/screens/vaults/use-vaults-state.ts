@@ -10,8 +10,9 @@ import {vaultColumns} from './columns.js';
 
 /** The vault list: loaded page by page, filtered, sorted, with a cursor that starts on the vault opened last. */
 export function useVaultsState(tableRows: number) {
-	const {connection, settings} = useServices();
-	const list = useAsyncList(signal => vaultPages(connection, {signal}), [connection]);
+	const {connection, settings, vaults} = useServices();
+	// The first load reads the ListVaults thaw sent while it started; a reload asks again.
+	const list = useAsyncList(signal => vaults?.take() ?? vaultPages(connection, {signal}), [connection, vaults]);
 	const filter = useFilter();
 	const sort = useSort({column: 0, descending: false}, vaultColumns.length);
 	const {matches} = filter;
