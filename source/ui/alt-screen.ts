@@ -10,6 +10,7 @@ import {EventEmitter} from 'node:events';
 import process from 'node:process';
 import {format} from 'node:util';
 import {FrameWriter, leaveSequence} from './frame-writer.js';
+import {colourEnabled} from './theme.js';
 
 export type AltScreen = {
 	/** Give this to Ink's render() as stdout, with debug: true. */
@@ -54,6 +55,7 @@ export function openAltScreen(real: NodeJS.WriteStream = process.stdout, minInte
 		columns: () => real.columns || 80,
 		rows: () => real.rows || 24,
 		minIntervalMs,
+		colour: colourEnabled(process.env, real.isTTY === true),
 	});
 	const stdout = new FrameStdout(real, writer);
 	const onResize = () => {

@@ -41,6 +41,8 @@ function Frame({initial, onExit}: Omit<AppProps, 'services' | 'size'>) {
 	const [stack, setStack] = useState<Route[]>(initial?.length ? initial : [{screen: 'vaults'}]);
 	const captureRef = useRef(false);
 	const guardRef = useRef<(() => boolean) | undefined>(undefined);
+	// Ctrl-C: when it came, and whether the question it raised (quit while a download runs?) is still open.
+	const interruptRef = useRef({at: Number.NEGATIVE_INFINITY, asking: false});
 	const stackRef = useRef(stack);
 	stackRef.current = stack;
 
@@ -58,7 +60,8 @@ function Frame({initial, onExit}: Omit<AppProps, 'services' | 'size'>) {
 			setStack(s => [...s.slice(0, -1), route]);
 		},
 		exit(code = 0) {
-			onExit(code);
+			// Yes to the question Ctrl-C raised: the exit is still an interrupt's (130), as a shell expects.
+			onExit(code === 0 && interruptRef.current.asking ? 130 : code);
 		},
 		setCapture(capture) {
 			captureRef.current = capture;
@@ -70,9 +73,22 @@ function Frame({initial, onExit}: Omit<AppProps, 'services' | 'size'>) {
 
 	const top = stack[stack.length - 1];
 	useKeys(useCallback((input, key) => {
+		const command = commandFor(['global'], input, key);
+		const interrupt = interruptRef.current;
+		if (command === 'interrupt') {
+			// Ctrl-C as q (a running download asks first), in any screen, text fields too; a second one
+			// within a second stops at once (the download is cancelled resumably on the way out).
+			const now = Date.now();
+			const again = now - interrupt.at < 1000;
+			interrupt.at = now;
+			if (again || !guardRef.current || guardRef.current()) onExit(130);
+			else interrupt.asking = true;
+			return;
+		}
+
+		if (!(interrupt.asking && (input === 'y' || input === 'Y'))) interrupt.asking = false;
 		if (captureRef.current) return;
 		const current = stackRef.current[stackRef.current.length - 1];
-		const command = commandFor(['global'], input, key);
 		if (command === 'quit' && current.screen !== 'help') {
 			if (guardRef.current && !guardRef.current()) return;
 			onExit(0);

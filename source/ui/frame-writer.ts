@@ -36,12 +36,38 @@ export function visibleWidth(line: string): number {
 	return textWidth(line.replace(escapes, ''));
 }
 
+/**
+ * The frame without colour (NO_COLOR): SGR colour parameters (30-39, 40-49, 90-97, 100-107 and
+ * 38/48 extended colours) dropped, bold, dim, underline and inverse kept, so a selection stays visible.
+ */
+export function withoutColour(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replace(/\u001B\[([0-9;:]*)m/g, (_all, params: string) => {
+		const codes = params === '' ? [0] : params.split(/[;:]/).map(Number);
+		const kept: number[] = [];
+		for (let i = 0; i < codes.length; i++) {
+			const code = codes[i];
+			if (code === 38 || code === 48) {
+				i += codes[i + 1] === 5 ? 2 : codes[i + 1] === 2 ? 4 : 0;
+				continue;
+			}
+
+			if ((code >= 30 && code <= 39) || (code >= 40 && code <= 49) || (code >= 90 && code <= 97) || (code >= 100 && code <= 107)) continue;
+			kept.push(code);
+		}
+
+		return kept.length > 0 ? `\u001B[${kept.join(';')}m` : '';
+	});
+}
+
 export type FrameWriterOptions = {
 	write(text: string): void;
 	columns(): number;
 	rows(): number;
 	minIntervalMs?: number;
 	now?: () => number;
+	/** false (NO_COLOR): colour codes are taken out of every frame, whoever put them there. */
+	colour?: boolean;
 };
 
 export class FrameWriter {
@@ -110,7 +136,7 @@ export class FrameWriter {
 	private diff(text: string): string {
 		const rows = Math.max(1, this.options.rows());
 		const columns = Math.max(1, this.options.columns());
-		const lines = text.split('\n').slice(0, rows);
+		const lines = (this.options.colour === false ? withoutColour(text) : text).split('\n').slice(0, rows);
 		const previous = this.previous;
 		let out = previous ? '' : `${esc}H${esc}2J`;
 		const count = Math.max(lines.length, previous?.length ?? 0);

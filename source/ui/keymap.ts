@@ -7,7 +7,7 @@ import type {Key} from 'ink';
 export type Scope = 'global' | 'list' | 'vaults' | 'jobs' | 'inventory' | 'details' | 'setup' | 'text' | 'confirm' | 'download' | 'pager' | 'preview' | 'restore' | 'restores';
 
 export type CommandId =
-	| 'help' | 'quit' | 'back'
+	| 'help' | 'quit' | 'interrupt' | 'back'
 	| 'up' | 'down' | 'top' | 'bottom' | 'pageUp' | 'pageDown' | 'open' | 'filter' | 'sortNext' | 'sortReverse' | 'reload'
 	| 'statusFilter' | 'actionFilter' | 'newInventory' | 'newArchive' | 'saveOutput'
 	| 'mark' | 'markAll' | 'unmarkAll' | 'export' | 'retrieve' | 'skipBad'
@@ -62,6 +62,7 @@ export function parseKeys(keys: string): Matcher {
 const bindings: readonly Binding[] = [
 	{id: 'help', scope: 'global', keys: '?', help: 'this help'},
 	{id: 'quit', scope: 'global', keys: 'q', help: 'quit (asks first while a download runs)'},
+	{id: 'interrupt', scope: 'global', keys: '^c', help: 'quit as q does (exit 130); twice within a second stops a download at once, resumable'},
 	{id: 'back', scope: 'global', keys: 'Esc', help: 'back out (never cancels a download without asking)'},
 
 	{id: 'up', scope: 'list', keys: 'k ↑', help: 'move up'},
@@ -71,6 +72,7 @@ const bindings: readonly Binding[] = [
 	{id: 'pageUp', scope: 'list', keys: 'PgUp ^u', help: 'page up'},
 	{id: 'pageDown', scope: 'list', keys: 'PgDn ^d', help: 'page down'},
 	{id: 'open', scope: 'list', keys: 'Enter l →', help: 'open'},
+	{id: 'back', scope: 'list', keys: 'h ←', help: 'back where l/→ opened (Esc too; a filter is cleared first)'},
 	{id: 'filter', scope: 'list', keys: '/', help: 'filter rows by text (Esc clears)'},
 	{id: 'sortNext', scope: 'list', keys: 's >', help: 'sort by the next column'},
 	{id: 'sortReverse', scope: 'list', keys: 'S <', help: 'reverse the sort'},
@@ -116,7 +118,7 @@ const bindings: readonly Binding[] = [
 	{id: 'right', scope: 'download', keys: 'l →', help: 'cursor right on the grid'},
 	{id: 'up', scope: 'download', keys: 'k ↑', help: 'cursor up a grid row'},
 	{id: 'down', scope: 'download', keys: 'j ↓', help: 'cursor down a grid row'},
-	{id: 'pause', scope: 'download', keys: 'p space', help: 'pause / resume'},
+	{id: 'pause', scope: 'download', keys: 'p', help: 'pause / resume (space marks in the inventory, so it is not a pause key)'},
 	{id: 'cancel', scope: 'download', keys: 'c', help: 'cancel, keeping a resumable partial file (asks first)'},
 	{id: 'back', scope: 'download', keys: 'Enter', help: 'when it has finished: back to the jobs'},
 

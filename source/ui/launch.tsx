@@ -54,7 +54,7 @@ export async function runApp(options: {
 				instance.unmount();
 			}}
 		/>,
-		{stdout: screen.stdout, stdin: options.io?.stdin ?? process.stdin, debug: true, exitOnCtrlC: true, patchConsole: false},
+		{stdout: screen.stdout, stdin: options.io?.stdin ?? process.stdin, debug: true, exitOnCtrlC: false, patchConsole: false},
 	);
 	try {
 		await instance.waitUntilExit();

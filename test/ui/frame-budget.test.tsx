@@ -1,4 +1,3 @@
-import {EventEmitter} from 'node:events';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -7,43 +6,7 @@ import {openSettings} from '../../source/config.js';
 import {startEmulator, type Emulator} from '../../source/emulator/index.js';
 import {connect} from '../../source/glacier/client.js';
 import {runApp} from '../../source/ui/launch.js';
-import {VirtualTerminal} from './virtual-terminal.js';
-
-/** A terminal for runApp: keys in, bytes out (with when they came), 80x24. */
-class FakeStdin extends EventEmitter {
-	isTTY = true;
-	private data: string | null = null;
-	press(data: string) {
-		this.data = data;
-		this.emit('readable');
-	}
-
-	read = () => {
-		const {data} = this;
-		this.data = null;
-		return data;
-	};
-
-	setEncoding() {}
-	setRawMode() {}
-	resume() {}
-	pause() {}
-	ref() {}
-	unref() {}
-}
-
-class FakeStdout extends EventEmitter {
-	isTTY = true;
-	columns = 80;
-	rows = 24;
-	writes: Array<{at: number; bytes: number}> = [];
-	terminal = new VirtualTerminal(80, 24);
-	write(text: string) {
-		this.writes.push({at: performance.now(), bytes: Buffer.byteLength(text)});
-		this.terminal.write(text);
-		return true;
-	}
-}
+import {FakeStdin, FakeStdout} from './fake-terminal.js';
 
 const MiB = 1024 * 1024;
 let cleanup: Array<() => Promise<void> | void> = [];

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {enterSequence, FrameWriter, leaveSequence, visibleWidth} from '../../source/ui/frame-writer.js';
+import {enterSequence, FrameWriter, leaveSequence, visibleWidth, withoutColour} from '../../source/ui/frame-writer.js';
 import {expectedScreen, VirtualTerminal} from './virtual-terminal.js';
 
 function setup(columns = 20, rows = 6, minIntervalMs = 0) {
@@ -140,5 +140,26 @@ describe('frame writer (line-diffed frames on the alternate screen)', () => {
 		t.writer.frame('d');
 		t.writer.leave();
 		expect(t.writes.at(-2)).toContain('d');
+	});
+});
+
+describe('withoutColour (NO_COLOR)', () => {
+	it('drops colour codes, keeps bold, inverse and underline', () => {
+		expect(withoutColour('\u001B[31mred\u001B[39m')).toBe('red');
+		expect(withoutColour('\u001B[1;33mwarn\u001B[22;39m')).toBe('\u001B[1mwarn\u001B[22m');
+		expect(withoutColour('\u001B[7m\u001B[43m\u001B[30m bar \u001B[39m\u001B[49m\u001B[27m')).toBe('\u001B[7m bar \u001B[27m');
+		expect(withoutColour('\u001B[38;5;208mx\u001B[48;2;1;2;3my\u001B[4mz\u001B[0m')).toBe('xy\u001B[4mz\u001B[0m');
+		expect(withoutColour('\u001B[90mgrey\u001B[39m \u001B[m')).toBe('grey \u001B[0m');
+	});
+
+	it('is applied to every frame when colour is off', () => {
+		const writes: string[] = [];
+		const writer = new FrameWriter({write: text => writes.push(text), columns: () => 20, rows: () => 3, colour: false});
+		writer.enter();
+		writer.frame('\u001B[33mheader\u001B[39m\n\u001B[7msel\u001B[27m');
+		const out = writes.join('');
+		// eslint-disable-next-line no-control-regex -- looking for colour codes
+		expect(out).not.toMatch(/\u001B\[(3|4|9)\d/);
+		expect(out).toContain('\u001B[7msel\u001B[27m');
 	});
 });

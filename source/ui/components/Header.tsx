@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {inert} from '../../inert.js';
 import {fit, textWidth, truncate} from '../text.js';
 import {useServices} from '../context.js';
+import {colourEnabled} from '../theme.js';
 
 export type HeaderProps = {width: number; title: string};
 
@@ -14,9 +15,11 @@ export function Header({width, title}: HeaderProps) {
 	const left = ` thaw  ${inert(where)}`;
 	const right = truncate(inert(title), Math.max(0, width - textWidth(left) - 2));
 	const line = fit(left, Math.max(0, width - textWidth(right) - 1)) + right + ' ';
+	// The demo's yellow bar says "not AWS"; without colour (NO_COLOR) it is inverse like the real one, and says DEMO.
+	const yellow = demo && colourEnabled();
 	return (
 		<Box height={1} width={width}>
-			<Text inverse={!demo} backgroundColor={demo ? 'yellow' : undefined} color={demo ? 'black' : undefined} wrap="truncate-end">{fit(line, width)}</Text>
+			<Text inverse={!yellow} backgroundColor={yellow ? 'yellow' : undefined} color={yellow ? 'black' : undefined} wrap="truncate-end">{fit(line, width)}</Text>
 		</Box>
 	);
 }

@@ -24,6 +24,8 @@ export type ListKeys = {
 export function useListKeys(options: ListKeys): void {
 	const {list, filter} = options;
 	useKeys((input, key) => {
+		// While the / prompt is open, letters are the filter's; the arrows and page keys still move the selection.
+		if (filter.editing && !(key.upArrow || key.downArrow || key.pageUp || key.pageDown)) return;
 		const command = commandFor(['list', ...options.scopes, 'global'], input, key);
 		if (!command) return;
 		if (list.move(command)) {
@@ -58,5 +60,5 @@ export function useListKeys(options: ListKeys): void {
 				options.command(command, input, key);
 			}
 		}
-	}, options.active && !filter.editing);
+	}, options.active);
 }

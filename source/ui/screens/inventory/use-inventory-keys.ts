@@ -90,6 +90,8 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 	};
 
 	useKeys((input, key) => {
+		// While the / prompt is open, letters are the filter's; the arrows and page keys still move the selection.
+		if (filter.editing && !(key.upArrow || key.downArrow || key.pageUp || key.pageDown)) return;
 		const command = commandFor(['list', 'inventory', 'global'], input, key);
 		if (!store) {
 			if (command === 'back') navigation.pop();
@@ -178,7 +180,7 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 				break;
 			}
 		}
-	}, active && !filter.editing && mode === 'table');
+	}, active && mode === 'table');
 
 	useKeys((input, key) => {
 		const command = commandFor(['details', 'global'], input, key);

@@ -1,0 +1,124 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {delay, keys, startHarness, type Harness} from './helpers.js';
+
+// Habits from k9s, lazygit and htop (issue 13 §5), at 80x24.
+let harness: Harness | undefined;
+afterEach(async () => {
+	await harness?.close();
+	harness = undefined;
+});
+
+const ctrlC = '\u0003';
+const MiB = 1024 * 1024;
+
+/** A download that is still running when the keys below arrive. */
+async function downloading(): Promise<Harness> {
+	const h = await startHarness({
+		emulator: {faults: [{kind: 'bandwidth', bytesPerSecond: 128 * 1024, times: Number.POSITIVE_INFINITY}]},
+		settings: {chunkSizeMiB: 1},
+		initial: [{screen: 'vaults'}, {screen: 'jobs', vaultName: 'photos'}],
+		async setup(emulator) {
+			emulator.createVault('photos');
+			const {archiveId} = emulator.addArchive('photos', {size: 4 * MiB, description: 'slow.bin'});
+			await emulator.addJob('photos', {type: 'archive-retrieval', archiveId});
+		},
+	});
+	await h.waitFor('1 job in photos');
+	await h.press(keys.enter);
+	await h.waitFor('File name:   slow.bin');
+	await h.press(keys.enter);
+	await h.waitFor('Downloading…');
+	return h;
+}
+
+async function vaults(names: string[]): Promise<Harness> {
+	return startHarness({
+		setup(emulator) {
+			for (const name of names) emulator.createVault(name);
+		},
+	});
+}
+
+describe('Ctrl-C', () => {
+	it('quits at once with 130 when nothing runs', async () => {
+		harness = await vaults(['alpha']);
+		await harness.waitFor('alpha');
+		await harness.press(ctrlC);
+		expect(harness.exitCodes).toEqual([130]);
+	});
+
+	it('asks like q while a download runs; yes stops it and exits 130', async () => {
+		harness = await downloading();
+		await harness.press(ctrlC);
+		await harness.waitFor('Quit while this download runs?');
+		expect(harness.exitCodes).toEqual([]);
+		await harness.press('y');
+		expect(harness.exitCodes).toEqual([130]);
+		await harness.waitFor('Cancelled');
+	});
+
+	it('a second Ctrl-C within a second stops at once', async () => {
+		harness = await downloading();
+		await harness.press(ctrlC, ctrlC);
+		expect(harness.exitCodes).toEqual([130]);
+	});
+
+	it('no keeps downloading, and a later q then y exits 0, not 130', async () => {
+		harness = await downloading();
+		await harness.press(ctrlC);
+		await harness.waitFor('Quit while this download runs?');
+		await harness.press('n');
+		await harness.waitFor(f => !f.includes('Quit while'));
+		await delay(1100);
+		await harness.press('q');
+		await harness.waitFor('Quit while this download runs?');
+		await harness.press('y');
+		expect(harness.exitCodes).toEqual([0]);
+	});
+});
+
+describe('keys mean the same everywhere', () => {
+	it('h and ← go back where l and → open', async () => {
+		harness = await vaults(['alpha', 'beta']);
+		const h = harness;
+		await h.waitFor('beta');
+		await h.press('l');
+		await h.waitFor('Vault alpha › Jobs');
+		await h.press('h');
+		await h.waitFor(f => f.includes('Vaults') && !f.includes('Vault alpha › Jobs'));
+		await h.press(keys.right);
+		await h.waitFor('Vault alpha › Jobs');
+		await h.press(keys.left);
+		await h.waitFor(f => !f.includes('Vault alpha › Jobs'));
+	});
+
+	it('arrows move the selection while the / prompt is open, letters go to the filter', async () => {
+		harness = await vaults(['alpha', 'alpine', 'beta']);
+		const h = harness;
+		await h.waitFor('beta');
+		await h.press('/', 'a', 'l', keys.down);
+		// "al" keeps alpha and alpine; ↓ moved to alpine although the prompt is open.
+		await h.waitFor(f => !f.includes('beta'));
+		await h.press(keys.enter, keys.enter);
+		await h.waitFor('Vault alpine › Jobs');
+	});
+
+	it('space does not pause a download (it marks in the inventory); p does, and the hint says so', async () => {
+		harness = await downloading();
+		const h = harness;
+		await h.press(' ');
+		await delay(300);
+		expect(h.frame()).not.toContain('Paused');
+		expect(h.frame()).toContain('p pause');
+		await h.press('p');
+		await h.waitFor('Paused');
+	});
+
+	it('the help lists Ctrl-C and h ←', async () => {
+		harness = await vaults(['alpha']);
+		await harness.waitFor('alpha');
+		await harness.press('?');
+		const frame = await harness.waitFor('Everywhere');
+		expect(frame).toContain('^c');
+	});
+});
