@@ -15,6 +15,7 @@ export type Command = {
 
 export const commands: Command[] = [
 	{name: 'get-job-output', summary: 'Download a job\'s output in parallel, verified chunk by chunk (AWS CLI arguments)', load: async () => import('../headless/get-job-output.js')},
+	{name: 'list-jobs', summary: 'List a vault\'s jobs with whole ids: JSON as the AWS CLI, a table, or text', load: async () => import('../headless/list-jobs.js')},
 	{name: 'inventory', summary: 'Read a vault inventory (JSON or Glacier CSV): filter, sort, print or browse', load: async () => import('./inventory.js')},
 	{name: 'tree-hash', summary: 'Print the SHA-256 tree hash of files', load: async () => import('../headless/tree-hash.js')},
 	{name: 'verify', summary: 'Check a file against an expected tree hash (exit 0 or 3)', load: async () => import('../headless/verify.js')},

@@ -30,8 +30,11 @@ export type AppServices = {
 	/** Where the TUI keeps the restore plans it makes (default: a restores folder beside the settings file). */
 	plansFolder?: string;
 	/** Register a running download so leaving the app cancels it (resumably); returns the unregister function. */
-	track(download: {cancel(): void; done: Promise<unknown>}): () => void;
+	track(download: {cancel(): void; done: Promise<unknown>}, about?: TrackedDownload): () => void;
 };
+
+/** What thaw needs to print the command that resumes a download still running when it closes. */
+export type TrackedDownload = {vaultName: string; jobId: string; outfile: string; progress?: () => {bytesDone: number; total: number}};
 
 export type Navigation = {
 	push(route: Route): void;

@@ -6,11 +6,12 @@
 import process from 'node:process';
 import {render} from 'ink';
 import {App} from './app.js';
-import type {AppServices} from './context.js';
+import type {AppServices, TrackedDownload} from './context.js';
+import {resumeHint} from './resume-hint.js';
 import type {Route} from './routes.js';
 import {openAltScreen} from './alt-screen.js';
 
-type Running = {cancel(): void; done: Promise<unknown>};
+type Running = {cancel(): void; done: Promise<unknown>; about?: TrackedDownload};
 
 async function settle(work: Promise<unknown> | undefined, ms: number): Promise<void> {
 	await Promise.race([work, new Promise(resolve => {
@@ -24,7 +25,9 @@ export async function runApp(options: {
 	/** Closed last, e.g. the in-process demo emulator. */
 	onClosed?: () => Promise<void>;
 	/** The terminal (tests give a stand-in; then the process is not exited at the end). */
-	io?: {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream};
+	io?: {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr?: NodeJS.WriteStream};
+	/** The connection options thaw was given, for the resume command printed on exit. */
+	resumeFlags?: string[];
 	/** The process's exit code from the app's (thaw restore run: how the run ended), once the tracked work has stopped. */
 	exitCode?: (appCode: number) => Promise<number>;
 }): Promise<number> {
@@ -37,9 +40,10 @@ export async function runApp(options: {
 		// A download's counters change at most 4 times a second: over SSH every frame costs bytes.
 		progressMs: 250,
 		cwd: process.cwd(),
-		track(download) {
-			downloads.add(download);
-			return () => downloads.delete(download);
+		track(download, about) {
+			const running: Running = {cancel: () => download.cancel(), done: download.done, about};
+			downloads.add(running);
+			return () => downloads.delete(running);
 		},
 		...options.services,
 	};
@@ -60,12 +64,18 @@ export async function runApp(options: {
 		await instance.waitUntilExit();
 	} finally {
 		screen.close();
+		const stopped = [...downloads].filter(download => download.about);
 		const stopping = [...downloads].map(download => {
 			download.cancel();
 			return download.done.catch(() => undefined);
 		});
 		// Give cancelled downloads a moment to flush their journal, then let nothing else hold the process.
 		await settle(Promise.all(stopping), 3000);
+		// Say how to pick up each one that was stopped, on the shell's screen.
+		for (const download of stopped) {
+			const about = download.about!;
+			(options.io?.stderr ?? process.stderr).write(resumeHint({...about, ...about.progress?.()}, options.resumeFlags ?? [], services.demo) + '\n');
+		}
 		if (options.exitCode) exitCode = await options.exitCode(exitCode);
 		services.connection.close();
 		await settle(options.onClosed?.(), 1000);

@@ -20,6 +20,18 @@ export type TuiOptions = {
 	connection: ConnectionOptions;
 };
 
+/** The connection options as they were typed, for the resume command thaw prints on exit. */
+export function connectionFlags(c: ConnectionOptions): string[] {
+	const flags: string[] = [];
+	if (c.endpointUrl) flags.push('--endpoint-url', c.endpointUrl);
+	if (c.region) flags.push('--region', c.region);
+	if (c.profile) flags.push('--profile', c.profile);
+	if (c.accountId && c.accountId !== '-') flags.push('--account-id', c.accountId);
+	if (c.noVerifySsl) flags.push('--no-verify-ssl');
+	if (c.caBundle) flags.push('--ca-bundle', c.caBundle);
+	return flags;
+}
+
 export async function runTui(options: TuiOptions): Promise<number> {
 	const settings = openSettings();
 	const initial: Route[] = [{screen: 'vaults'}];
@@ -43,5 +55,5 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	const connection = await connectWithSettings(options.connection, settings);
 	const vaults = early(connection);
 	const {runApp} = await import('./launch.js');
-	return runApp({services: {connection, settings, demo: false, vaults}, initial});
+	return runApp({services: {connection, settings, demo: false, vaults}, initial, resumeFlags: connectionFlags(options.connection)});
 }

@@ -63,6 +63,12 @@ describe('Ctrl-C', () => {
 		expect(harness.exitCodes).toEqual([130]);
 	});
 
+	it('two Ctrl-C in one chunk (a fast double press over SSH) stop at once too', async () => {
+		harness = await downloading();
+		await harness.press(ctrlC + ctrlC);
+		expect(harness.exitCodes).toEqual([130]);
+	});
+
 	it('no keeps downloading, and a later q then y exits 0, not 130', async () => {
 		harness = await downloading();
 		await harness.press(ctrlC);
@@ -111,7 +117,10 @@ describe('keys mean the same everywhere', () => {
 		expect(h.frame()).not.toContain('Paused');
 		expect(h.frame()).toContain('p pause');
 		await h.press('p');
-		await h.waitFor('Paused');
+		const paused = await h.waitFor('Paused');
+		// Paused shows paused, not the speed and ETA from before (issue 13 §4).
+		expect(paused).toMatch(/\(\d+%\) · paused/);
+		expect(paused).not.toMatch(/[KM]iB\/s|ETA/);
 	});
 
 	it('the help lists Ctrl-C and h ←', async () => {
@@ -120,5 +129,42 @@ describe('keys mean the same everywhere', () => {
 		await harness.press('?');
 		const frame = await harness.waitFor('Everywhere');
 		expect(frame).toContain('^c');
+	});
+});
+
+describe('resume without remembering (issue 13 §4)', () => {
+	it('opening the job again finds its partial under the name it was given, and Enter resumes it', async () => {
+		harness = await startHarness({
+			emulator: {faults: [{kind: 'bandwidth', op: 'GetJobOutput', bytesPerSecond: 256 * 1024, times: 3}]},
+			settings: {chunkSizeMiB: 1, concurrency: 1},
+			initial: [{screen: 'vaults'}, {screen: 'jobs', vaultName: 'photos'}],
+			async setup(emulator) {
+				emulator.createVault('photos');
+				const {archiveId} = emulator.addArchive('photos', {size: 4 * MiB, description: 'default-name.bin'});
+				await emulator.addJob('photos', {type: 'archive-retrieval', archiveId});
+			},
+		});
+		const h = harness;
+		await h.waitFor('1 job in photos');
+		await h.press(keys.enter);
+		await h.waitFor('File name:   default-name.bin');
+		await h.press(keys.backspace.repeat(16), 'mine.bin');
+		await h.waitFor('File name:   mine.bin');
+		await h.press(keys.enter);
+		await h.waitFor('Chunks 1/4 verified', 15_000);
+		await h.press('c');
+		await h.waitFor('Cancel this download?');
+		await h.press('y');
+		await h.waitFor('Cancelled');
+		await h.press(keys.escape);
+		await h.waitFor('1 job in photos');
+		await h.press(keys.enter);
+		const frame = await h.waitFor('Partial of this job found');
+		expect(frame).toContain('File name:   mine.bin');
+		expect(frame).toMatch(/Partial of this job found: [1-4]\/4 chunks .* verified; Enter resumes it/);
+		await h.press(keys.enter);
+		await h.waitFor('A partial download of this job is here.');
+		await h.press('y');
+		await h.waitFor('VERIFIED', 20_000);
 	});
 });

@@ -23,9 +23,15 @@ export class KeyRegistry {
 	dispatch(input: string, key: Key): void {
 		// Keys typed fast (or repeated over a slow link) can arrive as one chunk, e.g. 'jj':
 		// handle them one by one, as if typed slowly.
+		// Two Ctrl-C's in a row over SSH come as one chunk, '\u0003\u0003': each is a Ctrl-C again.
 		const chars = [...input];
 		if (chars.length > 1 && !key.ctrl && !key.meta && !key.escape && !input.includes('\u001B')) {
-			for (const ch of chars) this.dispatchOne(ch, single(ch, key));
+			for (const ch of chars) {
+				const code = ch.codePointAt(0)!;
+				if (code >= 1 && code <= 26 && !'\b\t\n\r'.includes(ch)) this.dispatchOne(String.fromCodePoint(code + 96), {...single(ch, key), ctrl: true});
+				else this.dispatchOne(ch, single(ch, key));
+			}
+
 			return;
 		}
 

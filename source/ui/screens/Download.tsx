@@ -144,7 +144,9 @@ export function Download({width, height, active, route}: DownloadProps) {
 	const colour = colourEnabled();
 	const percent = s.total > 0 ? Math.floor((s.bytesDone / s.total) * 100) : (s.phase === 'done' ? 100 : 0);
 	const elapsed = ((s.finishedAt ?? Date.now()) - s.startedAt) / 1000;
-	const stats = `${formatBytes(s.bytesDone)} / ${formatBytes(s.total)} (${percent}%) · ${s.phase === 'done' ? `took ${formatDuration(elapsed)}` : `${formatRate(s.throughput)} · ETA ${formatDuration(s.etaSeconds)}`}`;
+	// Paused or stopped: no speed or ETA from before (they would be stale).
+	const pace = s.phase === 'done' ? `took ${formatDuration(elapsed)}` : s.phase === 'paused' ? 'paused' : running(s) ? `${formatRate(s.throughput)} · ETA ${formatDuration(s.etaSeconds)}` : 'stopped';
+	const stats = `${formatBytes(s.bytesDone)} / ${formatBytes(s.total)} (${percent}%) · ${pace}`;
 	const counts = `Chunks ${s.verifiedChunks}/${s.chunks.length} verified, ${s.retryingChunks} retrying, ${s.failedChunks} failed · ${s.retries} ${s.retries === 1 ? 'retry' : 'retries'} · ${formatBytes(s.chunkSize)} each`;
 	const mode = s.verification.mode === 'tree-hash'
 		? 'Every chunk is checked against the SHA-256 tree hash Glacier sends'

@@ -12,6 +12,7 @@ import {TextInput} from '../components/TextInput.js';
 import {useNavigation, useServices} from '../context.js';
 import {errorLine} from '../error-line.js';
 import {checkFileName, defaultFileName} from '../download-name.js';
+import {findPartial, type FoundPartial} from '../find-partial.js';
 import {formatBytes, formatDuration} from '../format.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {expiryOf, isInventory, outputSize} from '../job-info.js';
@@ -63,6 +64,8 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 	const [question, setQuestion] = useState<Question>();
 	const [busy, setBusy] = useState(false);
 	const [plan, setPlan] = useState<{resume: 'auto' | 'never'; overwrite: boolean}>({resume: 'auto', overwrite: false});
+	const [found, setFound] = useState<FoundPartial>();
+	const startFolder = saved.downloadFolder ?? services.cwd;
 
 	useEffect(() => {
 		let live = true;
@@ -75,6 +78,15 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 				return;
 			}
 
+			// A partial of this job in the folder (under whatever name it was given) comes first.
+			const partial = await findPartial(startFolder, vaultName, jobId);
+			if (!live) return;
+			if (partial) {
+				setFound(partial);
+				setFields(f => (f.name ? f : {...f, name: partial.name}));
+				return;
+			}
+
 			const description = await archiveDescription(services, vaultName, current);
 			if (live) setFields(f => (f.name ? f : {...f, name: defaultFileName(current, vaultName, description)}));
 		})().catch((error_: unknown) => {
@@ -83,7 +95,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 		return () => {
 			live = false;
 		};
-	}, [vaultName, jobId, given, services]);
+	}, [vaultName, jobId, given, services, startFolder]);
 
 	// Typing goes to the fields; q and ? are letters here.
 	useEffect(() => {
@@ -110,7 +122,7 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 			resume: choice.resume,
 			overwrite: choice.overwrite,
 		});
-		const untrack = services.track(download);
+		const untrack = services.track(download, {vaultName, jobId, outfile, progress: () => download.store.getSnapshot()});
 		download.done.then(untrack, untrack);
 		if (fields.folder !== (saved.downloadFolder ?? services.cwd)) services.settings.set('downloadFolder', resolve(fields.folder));
 		navigation.replace({screen: 'download', vaultName, jobId, job, download, outfile});
@@ -209,6 +221,9 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 					onChange={value => setFields(x => ({...x, [f.key]: value}))} />
 			)),
 			<Line key="to" width={width} color="gray">{fields.name ? `Saves to ${inert(outfile)} (via ${inert(fields.name)}.part until verified)` : ''}</Line>,
+			found && fields.name === found.name && resolve(fields.folder || '.') === resolve(startFolder)
+				? <Line key="found" width={width} color="cyan">{`Partial of this job found: ${found.verifiedChunks}/${found.totalChunks} chunks (${formatBytes(found.verifiedBytes)}) verified; Enter resumes it`}</Line>
+				: undefined,
 			error ? <Line key="err" width={width} color="red">{error}</Line> : undefined,
 			busy ? <Line key="busy" width={width}>Checking the destination…</Line> : undefined,
 		];
