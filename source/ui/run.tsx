@@ -3,6 +3,9 @@
  * has parsed and checked the options): the first screens, and with --demo an
  * in-process emulator instead of AWS.
  */
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {openSettings} from '../config.js';
 import {vaultPages} from '../glacier/api.js';
 import {connect, type Connection, type ConnectionOptions} from '../glacier/client.js';
@@ -33,7 +36,10 @@ export function connectionFlags(c: ConnectionOptions): string[] {
 }
 
 export async function runTui(options: TuiOptions): Promise<number> {
-	const settings = openSettings();
+	// The demo keeps its settings apart (the vault opened last, a download folder): a throw-away
+	// folder, so trying the demo never changes what the real thaw remembers.
+	const demoDir = options.demo ? mkdtempSync(join(tmpdir(), 'thaw-demo-settings-')) : undefined;
+	const settings = demoDir ? openSettings({cwd: demoDir}) : openSettings();
 	const initial: Route[] = [{screen: 'vaults'}];
 	if (options.vaultName) {
 		initial.push({screen: 'jobs', vaultName: options.vaultName});
@@ -49,7 +55,10 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		const connection = connect({endpointUrl: emulator.url, region: 'us-east-1', demoCredentials: true});
 		const vaults = early(connection);
 		const {runApp} = await import('./launch.js');
-		return runApp({services: {connection, settings, demo: true, vaults}, initial, onClosed: async () => emulator.close()});
+		return runApp({services: {connection, settings, demo: true, vaults}, initial, onClosed: async () => {
+			rmSync(demoDir!, {recursive: true, force: true});
+			await emulator.close();
+		}});
 	}
 
 	const connection = await connectWithSettings(options.connection, settings);

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {delay, keys, startHarness, type Harness} from './helpers.js';
+import {delay, flat, keys, startHarness, type Harness} from './helpers.js';
 
 // Habits from k9s, lazygit and htop (issue 13 §5), at 80x24.
 let harness: Harness | undefined;
@@ -155,7 +155,9 @@ describe('resume without remembering (issue 13 §4)', () => {
 		await h.press('c');
 		await h.waitFor('Cancel this download?');
 		await h.press('y');
-		await h.waitFor('Cancelled');
+		const cancelled = await h.waitFor('Cancelled');
+		// Wrapped, not cut at 80 columns (issue 13 §3).
+		expect(flat(cancelled)).toContain('Cancelled · the partial file and its journal are kept: open this job again to resume (the setup finds it)');
 		await h.press(keys.escape);
 		await h.waitFor('1 job in photos');
 		await h.press(keys.enter);

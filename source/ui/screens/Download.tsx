@@ -14,7 +14,7 @@ import {useKeys} from '../hooks/use-keys.js';
 import {commandFor} from '../keymap.js';
 import type {Route} from '../routes.js';
 import {chunkStyle, colourEnabled, toneColour} from '../theme.js';
-import {fit} from '../text.js';
+import {wrapText} from '../text.js';
 
 export type DownloadProps = {width: number; height: number; active: boolean; route: Extract<Route, {screen: 'download'}>};
 
@@ -151,28 +151,35 @@ export function Download({width, height, active, route}: DownloadProps) {
 	const mode = s.verification.mode === 'tree-hash'
 		? 'Every chunk is checked against the SHA-256 tree hash Glacier sends'
 		: `Sizes only: ${inert(s.verification.reason ?? 'Glacier sends no tree hash for this output')}`;
-	const log = s.log.slice(-logLines);
 
-	let verdict: {lines: string[]; colour: 'green' | 'red' | 'yellow' | 'cyan'};
+	// The verdict wraps (a failure's reason, the saved path, the cancel note are never cut): its head in
+	// up to 3 lines, then the hashes; at least 3 lines so the layout does not jump.
+	type Verdict = {head: string[]; rest: string[]; colour: 'green' | 'red' | 'yellow' | 'cyan'; loud: boolean};
+	const wrap = (text: string) => wrapText(text, width, 3);
+	let verdict: Verdict;
 	if (s.verdict && s.phase === 'done' && s.verdict.ok) {
-		verdict = {colour: 'green', lines: [
-			fit(` ✔ VERIFIED · ${s.verdict.checkedBy === 'tree-hash' ? 'tree hash matches Glacier\'s' : 'size matches (no tree hash available)'} · saved as ${inert(outfile)}`, width),
+		verdict = {colour: 'green', loud: true, head: wrap(` ✔ VERIFIED · ${s.verdict.checkedBy === 'tree-hash' ? 'tree hash matches Glacier\'s' : 'size matches (no tree hash available)'} · saved as ${inert(outfile)}`), rest: [
 			s.verdict.checkedBy === 'tree-hash' ? `computed ${s.verdict.computed ?? '-'}` : inert(s.verdict.summary),
 			s.verdict.checkedBy === 'tree-hash' ? `expected ${s.verdict.expected ?? '-'}` : '',
 		]};
 	} else if (s.phase === 'failed' || (s.verdict && !s.verdict.ok)) {
-		verdict = {colour: 'red', lines: [
-			fit(` ✘ NOT VERIFIED · ${inert(s.verdict?.summary ?? failure ?? 'the download failed')}`, width),
-			s.verdict?.computed || s.verdict?.expected ? `computed ${s.verdict?.computed ?? '-'}` : (failure ?? ''),
-			s.verdict?.computed || s.verdict?.expected ? `expected ${s.verdict?.expected ?? '-'}` : '',
-		]};
+		const hashes = Boolean(s.verdict?.computed || s.verdict?.expected);
+		verdict = {colour: 'red', loud: true, head: wrap(` ✘ NOT VERIFIED · ${inert(s.verdict?.summary ?? failure ?? 'the download failed')}`), rest: hashes
+			? [`computed ${s.verdict?.computed ?? '-'}`, `expected ${s.verdict?.expected ?? '-'}`]
+			: (failure && failure !== s.verdict?.summary ? wrap(failure) : [])};
 	} else if (s.phase === 'cancelled') {
-		verdict = {colour: 'yellow', lines: [fit(' Cancelled · the partial file and its journal are kept: open this job again to resume', width), '', '']};
+		verdict = {colour: 'yellow', loud: false, head: wrap(' Cancelled · the partial file and its journal are kept: open this job again to resume (the setup finds it)'), rest: []};
 	} else if (s.phase === 'paused') {
-		verdict = {colour: 'yellow', lines: [fit(' Paused · p resumes; nothing verified is lost', width), '', '']};
+		verdict = {colour: 'yellow', loud: false, head: wrap(' Paused · p resumes; nothing verified is lost'), rest: []};
 	} else {
-		verdict = {colour: 'cyan', lines: [s.phase === 'planning' ? 'Asking Glacier about the job…' : s.phase === 'verifying' ? 'Checking the whole output\'s tree hash…' : 'Downloading…', '', '']};
+		verdict = {colour: 'cyan', loud: false, head: [s.phase === 'planning' ? 'Asking Glacier about the job…' : s.phase === 'verifying' ? 'Checking the whole output\'s tree hash…' : 'Downloading…'], rest: []};
 	}
+
+	const verdictLines = [...verdict.head.map(text => ({text, head: true})), ...verdict.rest.map(text => ({text, head: false}))];
+	while (verdictLines.length < 3) verdictLines.push({text: '', head: false});
+	// A verdict longer than its 3 lines takes them from the log above it.
+	const shownLog = Math.max(0, logLines - (verdictLines.length - 3));
+	const log = s.log.slice(-shownLog);
 
 	const done = !isRunning;
 	return (
@@ -185,13 +192,11 @@ export function Download({width, height, active, route}: DownloadProps) {
 			<Box height={Math.max(0, maxGridRows - layout.rows)} />
 			<Box height={1} width={width}><Text wrap="truncate-end">{legend(colour)}</Text></Box>
 			<Line width={width} color="gray">{cursorDetail(s, first, last)}</Line>
-			{Array.from({length: logLines}, (_v, i) => {
+			{Array.from({length: shownLog}, (_v, i) => {
 				const entry = log[i];
 				return <Line key={i} width={width} color={entry && entry.level !== 'info' ? toneColour(entry.level) : undefined}>{entry ? `${new Date(entry.at).toISOString().slice(11, 19)} ${entry.message}` : ''}</Line>;
 			})}
-			<Line width={width} bold inverse={verdict.colour === 'green' || verdict.colour === 'red'} color={verdict.colour}>{verdict.lines[0]}</Line>
-			<Line width={width} color={verdict.colour}>{verdict.lines[1]}</Line>
-			<Line width={width} color={verdict.colour}>{verdict.lines[2]}</Line>
+			{verdictLines.map((line, i) => <Line key={`v${i}`} width={width} bold={line.head} inverse={line.head && verdict.loud} color={verdict.colour}>{line.text}</Line>)}
 			{ask === 'cancel' || ask === 'leave'
 				? <Confirm width={width} title={ask === 'cancel' ? 'Cancel this download?' : 'Leave and stop this download?'} lines={['The partial file and its journal stay: open this job again later to resume.']} yes="stop it" no="keep downloading" onYes={() => stop(ask === 'cancel' ? 'stay' : 'leave')} onNo={() => setAsk(undefined)} />
 				: undefined}
