@@ -21,8 +21,13 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 	const view = {vaultName, shown: rows.length, total: list.items.length, statusFilter: filters.statusFilter, actionFilter: filters.actionFilter, text: filter.text, loading: list.loading, pages: list.pages, running, error: list.error};
 	const notice = filters.notice;
 	const explanation = notice ?? (job ? explainJob(job, now) : {text: '', tone: 'normal' as const});
-	const explanationLines = wrapText(explanation.text, width, 2);
-	while (explanationLines.length < 2) explanationLines.push('');
+	// A listing error wraps over the explanation's two lines and the info line, never cut.
+	const errorLines = list.error && !filter.editing ? wrapText(jobsInfoLine(view), width, 3) : undefined;
+	const explanationLines = errorLines ? errorLines.slice(0, -1) : wrapText(explanation.text, width, 2);
+	while (explanationLines.length < 2) {
+		if (errorLines) explanationLines.unshift('');
+		else explanationLines.push('');
+	}
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Table columns={columns} rows={rows} width={width} height={tableHeight} cursor={cursor.cursor} offset={cursor.offset} sortColumn={sort.sort.column} sortDescending={sort.sort.descending}
@@ -32,10 +37,10 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 				}}
 				empty={jobsEmptyText(view)} />
 			<Line width={width} color="gray">{jobDetailLine(job)}</Line>
-			{explanationLines.map((text, i) => <Line key={i} width={width} color={toneColour(explanation.tone)}>{text}</Line>)}
+			{explanationLines.map((text, i) => <Line key={i} width={width} color={errorLines ? theme.error : toneColour(explanation.tone)}>{text}</Line>)}
 			{filter.editing
 				? <TextInput label="Filter jobs /" value={filter.text} width={width} active={active} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} />
-				: <Line width={width} color={list.error ? theme.error : undefined}>{jobsInfoLine(view)}</Line>}
+				: <Line width={width} color={list.error ? theme.error : undefined}>{errorLines ? errorLines.at(-1) ?? '' : jobsInfoLine(view)}</Line>}
 			<StatusBar width={width} text={hint('jobs', ['open', 'back', 'filter', 'statusFilter', 'actionFilter', 'newInventory', 'newArchive', 'saveOutput', 'help'])} />
 		</Box>
 	);
