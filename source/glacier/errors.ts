@@ -120,6 +120,11 @@ export function toThawError(error: unknown, context: ErrorContext): ThawError {
 
 	switch (name) {
 		case 'ResourceNotFoundException': {
+			// Glacier says which is missing: a mistyped vault must not read as "start a new (billed) retrieval".
+			if (context.jobId && context.vaultName && /vault not found/i.test(message)) {
+				return new ThawError(`vault '${inert(context.vaultName)}' was not found: check the vault name, --account-id and --region; the job is not the problem (${message})`, ExitCode.job, cause);
+			}
+
 			if (context.jobId) {
 				return new ThawError(`${where(context)} was not found: it never existed or it expired (job output is kept about 24 hours after the job completes). Start a new retrieval.`, ExitCode.job, cause);
 			}

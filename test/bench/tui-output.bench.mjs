@@ -92,7 +92,7 @@ thaw.press('y');
 const code = await Promise.race([exited, sleep(8000).then(() => 'still running')]);
 if (code === 'still running') thaw.kill();
 emulator.child.kill('SIGINT');
-const tail = thaw.screen.slice(-400);
+const after = thaw.screen;
 rmSync(work, {recursive: true, force: true});
 
 const f = n => n.toFixed(1).padStart(8);
@@ -100,6 +100,6 @@ console.log(`TUI terminal output at ${columns}x${rows}, demo 10 GiB job, GetJobO
 console.log(`  first output after                ${f(firstOutput)} ms`);
 console.log(`  steady download (${seconds} s)          ${f(steady.bytesPerSecond)} B/s  ${f(steady.framesPerSecond)} frames/s  (${steady.bytes} B in ${steady.frames} frames, ${steady.frames ? Math.round(steady.bytes / steady.frames) : 0} B/frame)`);
 console.log(`  paused, nothing changes           ${f(idle.bytesPerSecond)} B/s  ${f(idle.framesPerSecond)} frames/s  (${idle.bytes} B)`);
-console.log(`  exit code after q, y              ${code}; left the alternate screen: ${tail.includes('\u001B[?1049l') ? 'yes' : 'no'}`);
+console.log(`  exit code after q, y              ${code}; left the alternate screen: ${after.lastIndexOf('\u001B[?1049l') > after.lastIndexOf('\u001B[?1049h') ? 'yes' : 'no'}; resume command printed: ${after.includes('Resume with:') ? 'yes' : 'no'}`);
 console.log(`repeat: npm run build && node test/bench/tui-output.bench.mjs --columns ${columns} --rows ${rows} --seconds ${seconds} --rate ${rate}`);
 process.exit(0);

@@ -79,4 +79,16 @@ describe('thaw list-jobs', () => {
 			expect(run.stderr.trim().split('\n')).toHaveLength(1);
 		}
 	});
+
+	it('get-job-output with a mistyped vault says the vault is missing, not the job (issue 13 §6)', async () => {
+		const run = await runThaw(['get-job-output', '--endpoint-url', emulator.url, '--vault-name', 'photso', '--job-id', archiveJob, join(dir, 'typo.bin')]);
+		expect(run.code).toBe(4);
+		expect(run.stderr.trim().split('\n')).toHaveLength(1);
+		expect(run.stderr).toMatch(/vault 'photso' was not found: check the vault name/);
+		expect(run.stderr).not.toMatch(/Start a new retrieval/);
+		// A job that is really gone still says so.
+		const gone = await runThaw(['get-job-output', '--endpoint-url', emulator.url, '--vault-name', 'photos', '--job-id', 'no-such-job', join(dir, 'gone.bin')]);
+		expect(gone.code).toBe(4);
+		expect(gone.stderr).toMatch(/Start a new retrieval/);
+	});
 });
