@@ -351,4 +351,25 @@ describe('inventory browser on a file', () => {
 		await harness.press(' ', 'a');
 		await harness.waitFor('give --vault-name V');
 	});
+
+	it('export: the proposed name follows the rows chosen, and a format that does not match the name is refused (issue 13 §6)', async () => {
+		const setup = await browserHarness();
+		harness = setup.harness;
+		const {dir} = harness;
+		await openBrowser(harness);
+		await harness.press(' ', 'e');
+		await harness.waitFor('mixed-marked.csv');
+		// Rows: marked -> shown (all, no filter): the name says so; and back.
+		await harness.press(keys.up, keys.up, keys.right);
+		let frame = await harness.waitFor('mixed-all.csv');
+		expect(frame).not.toContain('mixed-marked');
+		await harness.press(keys.right);
+		await harness.waitFor('mixed-marked.csv');
+		// JSON into a name ending in .csv: one line saying what to change, nothing written.
+		await harness.press(keys.down, keys.right, keys.down, '\u0015', ...join(dir, 'out.csv'), keys.enter);
+		frame = await harness.waitFor('the name ends in .csv but the format is json');
+		expect(fitsIn(frame, 80, 24).ok).toBe(true);
+		expect(readdirSync(dir).filter(name => name.startsWith('out'))).toEqual([]);
+	});
 });
+

@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {resolve} from 'node:path';
+import {extname, resolve} from 'node:path';
 import {inert} from '../../../inert.js';
 import {ExportExistsError, exportRows} from '../../../inventory/export-file.js';
 import {useNavigation, useServices} from '../../context.js';
@@ -47,6 +47,13 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 		const file = resolve(dialog.file.trim());
 		if (dialog.file.trim() === '') {
 			dispatch({type: 'exportFailed', error: 'give a file name'});
+			return;
+		}
+
+		// JSON in a .csv name (or CSV in .json) is a mistake a later reader pays for: say so.
+		const ext = extname(file).toLowerCase();
+		if ((ext === '.csv' || ext === '.json') && ext !== `.${dialog.format}`) {
+			dispatch({type: 'exportFailed', error: `the name ends in ${ext} but the format is ${dialog.format}: change the format (Tab, ←/→) or the name`});
 			return;
 		}
 
@@ -201,7 +208,7 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 		else if (command === 'nextField') dispatch({type: 'nextField'});
 		else if (command === 'prevField') dispatch({type: 'prevField'});
 		else if (command === 'choose' && dialog.focus < 2) {
-			if (dialog.focus === 0) dispatch({type: 'toggleRows', canMark: (marks?.count ?? 0) > 0});
+			if (dialog.focus === 0) dispatch({type: 'toggleRows', canMark: (marks?.count ?? 0) > 0, shownLabel: mask ? 'filtered' : 'all'});
 			else dispatch({type: 'toggleFormat'});
 		}
 	}, active && mode === 'export' && !dialog?.exists);

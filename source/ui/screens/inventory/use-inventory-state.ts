@@ -29,7 +29,7 @@ export type InventoryAction =
 	| {type: 'openDetails'} | {type: 'closeDetails'}
 	| {type: 'notice'; notice: Notice} | {type: 'clearNotice'} | {type: 'marked'}
 	| {type: 'openExport'; dialog: ExportDialogState} | {type: 'closeExport'}
-	| {type: 'nextField'} | {type: 'prevField'} | {type: 'toggleRows'; canMark: boolean} | {type: 'toggleFormat'} | {type: 'editFile'; file: string}
+	| {type: 'nextField'} | {type: 'prevField'} | {type: 'toggleRows'; canMark: boolean; shownLabel: string} | {type: 'toggleFormat'} | {type: 'editFile'; file: string}
 	| {type: 'exportStarted'} | {type: 'exportFailed'; error: string} | {type: 'exportExists'; file: string} | {type: 'keepFile'}
 	| {type: 'exported'; notice: Notice};
 
@@ -51,7 +51,12 @@ export function inventoryReducer(state: InventoryUi, action: InventoryAction): I
 		case 'closeExport': return {...state, dialog: undefined, mode: 'table'};
 		case 'nextField': return withDialog(state, d => ({...d, focus: (d.focus + 1) % 3}));
 		case 'prevField': return withDialog(state, d => ({...d, focus: (d.focus + 2) % 3}));
-		case 'toggleRows': return withDialog(state, d => ({...d, which: d.which === 'marked' || !action.canMark ? 'shown' : 'marked'}));
+		case 'toggleRows': return withDialog(state, d => {
+			const which = d.which === 'marked' || !action.canMark ? 'shown' : 'marked';
+			// The name thaw proposed says which rows: it follows the choice (a name typed by hand stays).
+			const [from, to] = which === 'shown' ? ['marked', action.shownLabel] : [action.shownLabel, 'marked'];
+			return {...d, which, file: d.file.replace(new RegExp(`-${from}(\\.(?:csv|json))$`, 'i'), `-${to}$1`)};
+		});
 		case 'toggleFormat': return withDialog(state, d => {
 			const format = d.format === 'csv' ? 'json' : 'csv';
 			return {...d, format, file: withExtension(d.file, format)};
