@@ -9,7 +9,7 @@ export type Scope = 'global' | 'list' | 'vaults' | 'jobs' | 'inventory' | 'detai
 export type CommandId =
 	| 'help' | 'quit' | 'interrupt' | 'back'
 	| 'up' | 'down' | 'top' | 'bottom' | 'pageUp' | 'pageDown' | 'open' | 'filter' | 'sortNext' | 'sortReverse' | 'reload'
-	| 'statusFilter' | 'actionFilter' | 'newInventory' | 'newArchive' | 'saveOutput'
+	| 'statusFilter' | 'actionFilter' | 'newInventory' | 'newArchive' | 'saveOutput' | 'details'
 	| 'mark' | 'markAll' | 'unmarkAll' | 'export' | 'retrieve' | 'skipBad'
 	| 'nextField' | 'prevField' | 'start' | 'choose'
 	| 'accept' | 'deleteChar' | 'clearText'
@@ -84,6 +84,7 @@ const bindings: readonly Binding[] = [
 	{id: 'actionFilter', scope: 'jobs', keys: 't', help: 'filter by type: all, archive, inventory'},
 	{id: 'newInventory', scope: 'jobs', keys: 'i', help: 'start an inventory retrieval (billed)'},
 	{id: 'newArchive', scope: 'jobs', keys: 'a', help: 'start an archive retrieval by archive id (billed)'},
+	{id: 'details', scope: 'jobs', keys: 'd', help: 'the selected job in full: whole job and archive ids, dates, hashes (d or Esc closes)'},
 	{id: 'saveOutput', scope: 'jobs', keys: 'w', help: 'save a succeeded job\'s output to a file (Enter browses an inventory)'},
 
 	{id: 'mark', scope: 'inventory', keys: 'space', help: 'mark / unmark the archive and move down'},
@@ -197,7 +198,7 @@ export function hint(scope: Scope, ids: readonly CommandId[]): string {
 
 const shortHelp: Partial<Record<CommandId, string>> = {
 	help: 'help', quit: 'quit', back: 'back', open: 'open', filter: 'filter', sortNext: 'sort', reload: 'reload',
-	statusFilter: 'status', actionFilter: 'type', newInventory: 'inventory job', newArchive: 'archive job', saveOutput: 'save',
+	statusFilter: 'status', actionFilter: 'type', details: 'details', newInventory: 'inventory job', newArchive: 'archive job', saveOutput: 'save',
 	mark: 'mark', markAll: 'mark all', unmarkAll: 'unmark', export: 'export', retrieve: 'retrieve', sortReverse: 'reverse',
 	pause: 'pause', cancel: 'cancel', start: 'start', nextField: 'next field',
 	restores: 'restores', restorePlan: 'restore', tierNext: 'tier', editTo: 'destination', decisions: 'names', failures: 'failures', retry: 'retry', runHere: 'run here', purge: 'delete from Glacier',

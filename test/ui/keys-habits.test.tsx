@@ -170,3 +170,37 @@ describe('resume without remembering (issue 13 §4)', () => {
 		await h.waitFor('VERIFIED', 20_000);
 	});
 });
+
+describe('whole job ids (issue 13 §3)', () => {
+	it('d shows the selected job in full at 80 columns, ids whole; d or Esc closes it', async () => {
+		let jobId = '';
+		let archiveId = '';
+		harness = await startHarness({
+			initial: [{screen: 'vaults'}, {screen: 'jobs', vaultName: 'photos'}],
+			async setup(emulator) {
+				emulator.createVault('photos');
+				({archiveId} = emulator.addArchive('photos', {size: 1000, description: 'x.bin'}));
+				jobId = await emulator.addJob('photos', {type: 'archive-retrieval', archiveId, description: 'my job'});
+			},
+		});
+		const h = harness;
+		let frame = await h.waitFor('1 job in photos');
+		expect(frame.replaceAll('\n', '')).not.toContain(jobId);
+		expect(frame).toContain('d details');
+		await h.press('d');
+		frame = await h.waitFor('Job id:');
+		// Hard-wrapped at 80: joined back, the whole ids are there, no … anywhere in them.
+		const joined = frame.split('\n').map(line => line.trimEnd()).join('');
+		expect(joined).toContain(jobId);
+		expect(joined).toContain(archiveId);
+		expect(frame).toContain('Description: my job');
+		expect(frame.split('\n').every(line => [...line].length <= 80)).toBe(true);
+		await h.press('d');
+		await h.waitFor(f => !f.includes('Job id:'));
+		await h.press('d');
+		await h.waitFor('Job id:');
+		await h.press(keys.escape);
+		frame = await h.waitFor(f => !f.includes('Job id:'));
+		expect(frame).toContain('1 job in photos');
+	});
+});

@@ -7,7 +7,7 @@ import {expiryOf} from '../../job-info.js';
 import {hint} from '../../keymap.js';
 import {wrapText} from '../../text.js';
 import {theme, toneColour} from '../../theme.js';
-import {explainJob, jobDetailLine, jobsEmptyText, jobsInfoLine} from './jobs-status.js';
+import {explainJob, jobDetailLine, jobDetails, jobsEmptyText, jobsInfoLine} from './jobs-status.js';
 import {useJobsKeys} from './use-jobs-keys.js';
 import {useJobsState} from './use-jobs-state.js';
 
@@ -30,18 +30,26 @@ export function Jobs({width, height, active, vaultName, notice: initialNotice}: 
 	}
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Table columns={columns} rows={rows} width={width} height={tableHeight} cursor={cursor.cursor} offset={cursor.offset} sortColumn={sort.sort.column} sortDescending={sort.sort.descending}
-				rowColour={j => {
-					const e = expiryOf(j, now);
-					return e.kind === 'expired' ? 'gray' : e.kind === 'left' && e.soon ? 'yellow' : j.StatusCode === 'Failed' ? 'red' : undefined;
-				}}
-				empty={jobsEmptyText(view)} />
+			{filters.details && job
+				? (
+					<Box flexDirection="column" width={width} height={tableHeight}>
+						{jobDetails(job, width).slice(0, tableHeight).map((text, i) => <Line key={i} width={width} bold={i === 0}>{text}</Line>)}
+					</Box>
+				)
+				: (
+					<Table columns={columns} rows={rows} width={width} height={tableHeight} cursor={cursor.cursor} offset={cursor.offset} sortColumn={sort.sort.column} sortDescending={sort.sort.descending}
+						rowColour={j => {
+							const e = expiryOf(j, now);
+							return e.kind === 'expired' ? 'gray' : e.kind === 'left' && e.soon ? 'yellow' : j.StatusCode === 'Failed' ? 'red' : undefined;
+						}}
+						empty={jobsEmptyText(view)} />
+				)}
 			<Line width={width} color="gray">{jobDetailLine(job)}</Line>
 			{explanationLines.map((text, i) => <Line key={i} width={width} color={errorLines ? theme.error : toneColour(explanation.tone)}>{text}</Line>)}
 			{filter.editing
 				? <TextInput label="Filter jobs /" value={filter.text} width={width} active={active} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} />
 				: <Line width={width} color={list.error ? theme.error : undefined}>{errorLines ? errorLines.at(-1) ?? '' : jobsInfoLine(view)}</Line>}
-			<StatusBar width={width} text={hint('jobs', ['open', 'back', 'filter', 'statusFilter', 'actionFilter', 'newInventory', 'newArchive', 'saveOutput', 'help'])} />
+			<StatusBar width={width} text={hint('jobs', ['open', 'back', 'details', 'filter', 'statusFilter', 'actionFilter', 'newInventory', 'newArchive', 'saveOutput', 'help'])} />
 		</Box>
 	);
 }

@@ -3,6 +3,7 @@ import type {Job} from '../../../glacier/api.js';
 import {inert} from '../../../inert.js';
 import {formatCount, formatDate, formatDuration} from '../../format.js';
 import {actionLabel, expiryOf, isInventory, statusLabel} from '../../job-info.js';
+import {wrapText} from '../../text.js';
 import type {Tone} from '../../theme.js';
 
 export const statusFilters = [undefined, 'InProgress', 'Succeeded', 'Failed'] as const;
@@ -52,4 +53,34 @@ export function jobsEmptyText(v: JobsView): string {
 	if (v.loading) return 'Loading jobs…';
 	if (v.error) return '';
 	return filtersText(v) ? 'No job matches the filters.' : 'No jobs in this vault: start one with i (inventory) or a (archive).';
+}
+
+/** A long id cut into pieces of `width` (ids have no spaces to wrap at); whole, never with an ellipsis. */
+export function hardWrap(text: string, width: number): string[] {
+	const pieces: string[] = [];
+	for (let i = 0; i < text.length; i += Math.max(1, width)) pieces.push(text.slice(i, i + Math.max(1, width)));
+	return pieces.length > 0 ? pieces : [''];
+}
+
+/** The d view: the selected job in full, wrapped to the width (ids hard-wrapped, whole). */
+export function jobDetails(job: Job, width: number): string[] {
+	const lines: string[] = [...wrapText(`${actionLabel(job)} job, ${inert(job.StatusCode ?? '?')}${job.StatusMessage && job.StatusMessage !== job.StatusCode ? `: ${inert(job.StatusMessage)}` : ''}`, width, 2), 'Job id:', ...hardWrap(inert(job.JobId), width)];
+	if (job.ArchiveId) lines.push('Archive id:', ...hardWrap(inert(job.ArchiveId), width));
+	const facts: Array<[string, string | number | null | undefined]> = [
+		['Description', job.JobDescription],
+		['Tier', job.Tier],
+		['Bytes', job.RetrievalByteRange],
+		['Size', job.ArchiveSizeInBytes ?? job.InventorySizeInBytes],
+		['Created', job.CreationDate],
+		['Completed', job.CompletionDate],
+		['SHA256TreeHash', job.SHA256TreeHash ?? job.ArchiveSHA256TreeHash],
+	];
+	for (const [label, value] of facts) {
+		if (value === undefined || value === null || value === '') continue;
+		const text = `${label}: ${inert(String(value))}`;
+		lines.push(...(label === 'SHA256TreeHash' ? hardWrap(text, width) : wrapText(text, width, 3)));
+	}
+
+	lines.push(...wrapText('Scripts: thaw list-jobs --vault-name V --output text (whole ids)', width, 2));
+	return lines;
 }

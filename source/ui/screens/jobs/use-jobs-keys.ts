@@ -31,7 +31,10 @@ export function useJobsKeys(state: ReturnType<typeof useJobsState>, vaultName: s
 		filter,
 		sort: sort.command,
 		reload: () => list.reload(),
-		back: () => navigation.pop(),
+		back: () => {
+			if (state.filters.details) dispatch({type: 'closeDetails'});
+			else navigation.pop();
+		},
 		moved: () => dispatch({type: 'clearNotice'}),
 		command(command) {
 			switch (command) {
@@ -44,6 +47,11 @@ export function useJobsKeys(state: ReturnType<typeof useJobsState>, vaultName: s
 
 				case 'saveOutput': {
 					if (job && ready()) navigation.push({screen: 'download-setup', vaultName, jobId: job.JobId, job});
+					break;
+				}
+
+				case 'details': {
+					if (job) dispatch({type: 'toggleDetails'});
 					break;
 				}
 

@@ -12,8 +12,8 @@ import {jobColumns} from './columns.js';
 import {actionFilters, statusFilters} from './jobs-status.js';
 
 export type Notice = {text: string; tone: Tone};
-export type JobsFilters = {statusFilter: number; actionFilter: number; notice?: Notice};
-export type JobsAction = {type: 'nextStatusFilter'} | {type: 'nextActionFilter'} | {type: 'notice'; notice: Notice} | {type: 'clearNotice'};
+export type JobsFilters = {statusFilter: number; actionFilter: number; notice?: Notice; details?: boolean};
+export type JobsAction = {type: 'nextStatusFilter'} | {type: 'nextActionFilter'} | {type: 'notice'; notice: Notice} | {type: 'clearNotice'} | {type: 'toggleDetails'} | {type: 'closeDetails'};
 
 /** The jobs screen's own state, by named actions: the status and type filters and the notice line. */
 export function jobsReducer(state: JobsFilters, action: JobsAction): JobsFilters {
@@ -22,6 +22,8 @@ export function jobsReducer(state: JobsFilters, action: JobsAction): JobsFilters
 		case 'nextActionFilter': return {...state, actionFilter: (state.actionFilter + 1) % actionFilters.length};
 		case 'notice': return {...state, notice: action.notice};
 		case 'clearNotice': return state.notice ? {...state, notice: undefined} : state;
+		case 'toggleDetails': return {...state, details: !state.details};
+		case 'closeDetails': return state.details ? {...state, details: false} : state;
 	}
 }
 
