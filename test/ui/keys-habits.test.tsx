@@ -204,3 +204,45 @@ describe('whole job ids (issue 13 §3)', () => {
 		expect(frame).toContain('1 job in photos');
 	});
 });
+
+describe('sorting at 80 columns (issue 13 §3)', () => {
+	it('s only sorts by columns the table shows, and the arrow is always on screen', async () => {
+		harness = await startHarness({
+			initial: [{screen: 'vaults'}, {screen: 'jobs', vaultName: 'photos'}],
+			async setup(emulator) {
+				emulator.createVault('photos');
+				const {archiveId} = emulator.addArchive('photos', {size: 1000, description: 'x.bin'});
+				await emulator.addJob('photos', {type: 'archive-retrieval', archiveId, description: 'one'});
+				await emulator.addJob('photos', {type: 'inventory-retrieval', description: 'two'});
+			},
+		});
+		const h = harness;
+		let frame = await h.waitFor('2 jobs in photos');
+		const heading = () => h.frame().split('\n')[1];
+		// 80 columns leave out Created (the lowest priority).
+		expect(heading()).not.toContain('Created');
+		const seen: string[] = [];
+		for (let i = 0; i < 8; i++) {
+			await h.press('s');
+			frame = await h.waitFor(() => /[▲▼]/.test(heading()));
+			const marked = /(\S+)[▲▼]/.exec(heading())?.[1];
+			expect(marked, frame).toBeDefined();
+			seen.push(marked!);
+		}
+
+		expect(seen).not.toContain('Created');
+		expect(new Set(seen).size).toBe(7);
+	});
+});
+
+describe('a shortened heading keeps its sort arrow', () => {
+	it('cuts the title, not the arrow', async () => {
+		const {render} = await import('ink-testing-library');
+		const {Table} = await import('../../source/ui/components/Table.js');
+		const columns = [{title: 'Last inventory', width: 8, text: (r: string) => r}, {title: 'Name', text: (r: string) => r}];
+		const view = render(<Table columns={columns} rows={['a', 'b']} width={30} height={4} cursor={0} offset={0} sortColumn={0} sortDescending />);
+		const heading = (view.lastFrame() ?? '').split('\n')[0];
+		expect(heading).toMatch(/^Last i…▼ Name/);
+		view.unmount();
+	});
+});

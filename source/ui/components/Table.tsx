@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {fit, textWidth} from '../text.js';
+import {fit, textWidth, truncate} from '../text.js';
 
 export type Column<T> = {
 	title: string;
@@ -57,7 +57,9 @@ export function Table<T>({columns, rows, width, height, cursor, offset, sortColu
 	const cell = (text: string, i: number) => fit(text, columns[i].width ?? flex, columns[i].align);
 	const heading = shown.map(i => {
 		const mark = i === sortColumn ? (sortDescending ? '▼' : '▲') : '';
-		const title = columns[i].title + mark;
+		// A narrow column shortens its title, never the sort arrow.
+		const room = (columns[i].width ?? flex) - textWidth(mark);
+		const title = (textWidth(columns[i].title) > room ? truncate(columns[i].title, room) : columns[i].title) + mark;
 		return cell(title, i);
 	}).join(' ');
 	const bodyHeight = Math.max(0, height - 1);

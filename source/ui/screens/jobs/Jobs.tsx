@@ -15,7 +15,7 @@ export type JobsProps = {width: number; height: number; active: boolean; vaultNa
 
 export function Jobs({width, height, active, vaultName, notice: initialNotice}: JobsProps) {
 	const tableHeight = Math.max(2, height - 5);
-	const state = useJobsState(vaultName, initialNotice, tableHeight - 1);
+	const state = useJobsState(vaultName, initialNotice, tableHeight - 1, width);
 	useJobsKeys(state, vaultName, active);
 	const {list, filter, filters, sort, columns, rows, cursor, job, now, running} = state;
 	const view = {vaultName, shown: rows.length, total: list.items.length, statusFilter: filters.statusFilter, actionFilter: filters.actionFilter, text: filter.text, loading: list.loading, pages: list.pages, running, error: list.error};

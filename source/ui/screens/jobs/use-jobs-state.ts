@@ -1,6 +1,6 @@
 import {useEffect, useMemo, useReducer, useState} from 'react';
 import {jobPages} from '../../../glacier/api.js';
-import {sortRows} from '../../components/Table.js';
+import {layoutColumns, sortRows} from '../../components/Table.js';
 import {useServices} from '../../context.js';
 import {useAsyncList} from '../../hooks/use-async-list.js';
 import {useFilter} from '../../hooks/use-filter.js';
@@ -28,7 +28,7 @@ export function jobsReducer(state: JobsFilters, action: JobsAction): JobsFilters
 }
 
 /** A vault's jobs: loaded, reloaded quietly while any runs, filtered by status, type and text, sorted. */
-export function useJobsState(vaultName: string, initialNotice: string | undefined, tableRows: number) {
+export function useJobsState(vaultName: string, initialNotice: string | undefined, tableRows: number, width?: number) {
 	const {connection, now: clock, refreshMs} = useServices();
 	const list = useAsyncList(signal => jobPages(connection, vaultName, {signal}), [connection, vaultName]);
 	const {reload} = list;
@@ -37,7 +37,7 @@ export function useJobsState(vaultName: string, initialNotice: string | undefine
 	const [, setTick] = useState(0);
 	const now = clock();
 	const columns = useMemo(() => jobColumns(now), [now]);
-	const sort = useSort({column: 4, descending: true}, columns.length);
+	const sort = useSort({column: 4, descending: true}, columns.length, width === undefined ? undefined : layoutColumns(columns, width).shown);
 
 	// Jobs in progress: reload quietly until they finish; and keep the "Left" column current.
 	const running = list.items.some(j => j.StatusCode === 'InProgress');

@@ -15,7 +15,7 @@ export type VaultsProps = {width: number; height: number; active: boolean};
 
 export function Vaults({width, height, active}: VaultsProps) {
 	const tableHeight = Math.max(2, height - 2);
-	const state = useVaultsState(tableHeight - 1);
+	const state = useVaultsState(tableHeight - 1, width);
 	useVaultsKeys(state, active);
 	const {list, filter, sort, rows, cursor} = state;
 	const view = {shown: rows.length, total: list.items.length, filter: filter.text, loading: list.loading, pages: list.pages, error: list.error};

@@ -1,6 +1,6 @@
 import {useEffect, useMemo, useRef} from 'react';
 import {vaultPages, type Vault} from '../../../glacier/api.js';
-import {sortRows} from '../../components/Table.js';
+import {layoutColumns, sortRows} from '../../components/Table.js';
 import {useServices} from '../../context.js';
 import {useAsyncList} from '../../hooks/use-async-list.js';
 import {useFilter} from '../../hooks/use-filter.js';
@@ -9,12 +9,12 @@ import {useSort} from '../../hooks/use-sort.js';
 import {vaultColumns} from './columns.js';
 
 /** The vault list: loaded page by page, filtered, sorted, with a cursor that starts on the vault opened last. */
-export function useVaultsState(tableRows: number) {
+export function useVaultsState(tableRows: number, width?: number) {
 	const {connection, settings, vaults} = useServices();
 	// The first load reads the ListVaults thaw sent while it started; a reload asks again.
 	const list = useAsyncList(signal => vaults?.take() ?? vaultPages(connection, {signal}), [connection, vaults]);
 	const filter = useFilter();
-	const sort = useSort({column: 0, descending: false}, vaultColumns.length);
+	const sort = useSort({column: 0, descending: false}, vaultColumns.length, width === undefined ? undefined : layoutColumns(vaultColumns, width).shown);
 	const {matches} = filter;
 	const rows: Vault[] = useMemo(() => sortRows(list.items.filter(v => matches(v.VaultName)), vaultColumns[sort.sort.column], sort.sort.descending), [list.items, matches, sort.sort]);
 	const cursor = useListState(rows.length, tableRows);
