@@ -62,7 +62,7 @@ export function parseKeys(keys: string): Matcher {
 const bindings: readonly Binding[] = [
 	{id: 'help', scope: 'global', keys: '?', help: 'this help'},
 	{id: 'quit', scope: 'global', keys: 'q', help: 'quit (asks first while a download runs)'},
-	{id: 'interrupt', scope: 'global', keys: '^c', help: 'quit as q does (exit 130); twice within a second stops a download at once, resumable'},
+	{id: 'interrupt', scope: 'global', keys: '^c', help: 'quit as q (exit 130); twice in a second stops a download now'},
 	{id: 'back', scope: 'global', keys: 'Esc', help: 'back out (never cancels a download without asking)'},
 
 	{id: 'up', scope: 'list', keys: 'k ↑', help: 'move up'},
@@ -84,7 +84,7 @@ const bindings: readonly Binding[] = [
 	{id: 'actionFilter', scope: 'jobs', keys: 't', help: 'filter by type: all, archive, inventory'},
 	{id: 'newInventory', scope: 'jobs', keys: 'i', help: 'start an inventory retrieval (billed)'},
 	{id: 'newArchive', scope: 'jobs', keys: 'a', help: 'start an archive retrieval by archive id (billed)'},
-	{id: 'details', scope: 'jobs', keys: 'd', help: 'the selected job in full: whole job and archive ids, dates, hashes (d or Esc closes)'},
+	{id: 'details', scope: 'jobs', keys: 'd', help: 'the job in full, whole ids (d or Esc closes)'},
 	{id: 'saveOutput', scope: 'jobs', keys: 'w', help: 'save a succeeded job\'s output to a file (Enter browses an inventory)'},
 
 	{id: 'mark', scope: 'inventory', keys: 'space', help: 'mark / unmark the archive and move down'},
@@ -119,7 +119,7 @@ const bindings: readonly Binding[] = [
 	{id: 'right', scope: 'download', keys: 'l →', help: 'cursor right on the grid'},
 	{id: 'up', scope: 'download', keys: 'k ↑', help: 'cursor up a grid row'},
 	{id: 'down', scope: 'download', keys: 'j ↓', help: 'cursor down a grid row'},
-	{id: 'pause', scope: 'download', keys: 'p', help: 'pause / resume (space marks in the inventory, so it is not a pause key)'},
+	{id: 'pause', scope: 'download', keys: 'p', help: 'pause / resume (not space: space marks in the inventory)'},
 	{id: 'cancel', scope: 'download', keys: 'c', help: 'cancel, keeping a resumable partial file (asks first)'},
 	{id: 'back', scope: 'download', keys: 'Enter', help: 'when it has finished: back to the jobs'},
 
