@@ -9,7 +9,7 @@ import {inert} from '../inert.js';
 import {connect, type Connection} from '../glacier/client.js';
 import type {InventoryFormat} from '../inventory/types.js';
 import {makePlan, type MadePlan} from '../restore/plan/make.js';
-import type {Decision} from '../restore/plan/build.js';
+import {describeDecision} from '../restore/preview.js';
 import {coveredRegions, formatUsd, isTier, pricingUrl, readPrices, tiers, GiB} from '../restore/prices.js';
 import {connectionFromArgs, connectionHelp, connectionOptions, parse} from './args.js';
 import {formatBytes} from '../format.js';
@@ -59,22 +59,6 @@ function count(value: number, one: string, many = `${one}s`): string {
 	return `${value.toLocaleString('en-US')} ${value === 1 ? one : many}`;
 }
 
-function decisionLine(decision: Decision): string {
-	switch (decision.kind) {
-		case 'renamed': {
-			return `renamed (${decision.reason}): ${inert(decision.from)} -> ${inert(decision.to)}`;
-		}
-
-		case 'skipped-version': {
-			return `older version skipped: ${inert(decision.path)} (archive ${inert(decision.archiveId.slice(0, 12))}…)`;
-		}
-
-		case 'undecodable': {
-			return `no usable name: archive ${inert(decision.archiveId.slice(0, 12))}… -> ${inert(decision.to)}`;
-		}
-	}
-}
-
 function table(planDir: string, made: MadePlan): string {
 	const {header, write} = made;
 	const t = header.totals;
@@ -91,7 +75,7 @@ function table(planDir: string, made: MadePlan): string {
 	const samples = made.plan.decisions.slice(0, 5);
 	if (samples.length > 0) {
 		lines.push('  decisions (first of PLAN/decisions.jsonl):');
-		for (const decision of samples) lines.push(`    ${decisionLine(decision)}`);
+		for (const decision of samples) lines.push(`    ${describeDecision(decision)}`);
 	}
 
 	lines.push('');
