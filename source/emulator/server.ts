@@ -140,7 +140,7 @@ export function createHandler(context: ServerContext): (req: IncomingMessage, re
 		}) as typeof res.write;
 		res.setHeader('x-amzn-RequestId', randomBytes(24).toString('base64url'));
 		res.on('close', () => {
-			const record: RequestRecord = {op: r.op, method, path: url.pathname, ...(range === undefined ? {} : {range}), status: res.statusCode};
+			const record: RequestRecord = {op: r.op, method, path: url.pathname, ...(range === undefined ? {} : {range}), status: res.statusCode, bytes: bodyBytes};
 			context.requests.push(record);
 			// Trim in batches: one splice per 10,000 requests, not a 100,000-element shift on every one.
 			if (context.requests.length > maxRecords + 10_000) context.requests.splice(0, context.requests.length - maxRecords);

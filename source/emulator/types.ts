@@ -98,7 +98,8 @@ export type JobSpec =
 	| (JobCommon & {type: 'archive-retrieval'; archiveId: string; range?: string /* 'a-b' archive bytes, megabyte aligned */})
 	| (JobCommon & {type: 'inventory-retrieval'; format?: 'JSON' | 'CSV'});
 
-export type RequestRecord = {op: string; method: string; path: string; range?: string; status: number};
+/** bytes: body bytes handed to the socket (what a client was sent, whatever it read of it). */
+export type RequestRecord = {op: string; method: string; path: string; range?: string; status: number; bytes: number};
 
 export type Emulator = {
 	url: string; // e.g. 'http://127.0.0.1:43121'

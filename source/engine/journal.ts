@@ -8,8 +8,16 @@
  * verified chunk with its tree hash, and optionally the response headers seen
  * (so a fully resumed download can still report them).
  *
+ * A chunk stopped mid-way (pause, quit, Ctrl-C, a lost terminal) leaves a
+ * `leaves` line: the SHA-256 of each of its first whole 1 MiB leaves in the
+ * .part, written only after the .part was fsynced, and the tree hash Glacier
+ * sent for the whole chunk (when it did), which the finished chunk, kept
+ * leaves and rest together, must match. A later `chunk` line for the same
+ * index supersedes it, and a `leaves` line with none drops it.
+ *
  * The journal is a hint, never proof: a resumed chunk is hashed again from the
- * .part and compared with the journaled hash before it is trusted.
+ * .part and compared with the journaled hash before it is trusted, and so is
+ * each kept leaf.
  */
 import {createHash} from 'node:crypto';
 import {constants} from 'node:fs';
@@ -36,13 +44,17 @@ export type JournalHeader = {
 };
 
 export type JournalChunk = {type: 'chunk'; index: number; start: number; end: number; treeHash: string};
+/** A stopped chunk's whole leaves kept in the .part: `leaves` is their SHA-256 digests, hex, one after another. */
+export type JournalLeaves = {type: 'leaves'; index: number; start: number; end: number; leaves: string; chunkHash?: string};
 export type JournalMeta = {type: 'meta'; contentType?: string; acceptRanges?: string; archiveDescription?: string};
-export type JournalRecord = JournalHeader | JournalChunk | JournalMeta;
+export type JournalRecord = JournalHeader | JournalChunk | JournalLeaves | JournalMeta;
 
 export type JournalContents = {
 	header: JournalHeader;
 	/** Verified chunks by index (the last line wins for an index written twice). */
 	chunks: Map<number, JournalChunk>;
+	/** Kept leaves of chunks stopped mid-way, by index (the last line wins; none for a chunk journaled whole since). */
+	leaves: Map<number, JournalLeaves>;
 	meta?: JournalMeta;
 	/** Lines that failed their checksum or did not parse (a torn last line, damage). */
 	badLines: number;
@@ -85,10 +97,18 @@ function isChunk(record: JournalRecord): record is JournalChunk {
 		&& typeof record.treeHash === 'string' && /^[\da-f]{64}$/.test(record.treeHash);
 }
 
+function isLeaves(record: JournalRecord): record is JournalLeaves {
+	return record.type === 'leaves' && Number.isSafeInteger(record.index) && record.index >= 0
+		&& Number.isSafeInteger(record.start) && Number.isSafeInteger(record.end)
+		&& typeof record.leaves === 'string' && /^(?:[\da-f]{64})*$/.test(record.leaves)
+		&& (record.chunkHash === undefined || (typeof record.chunkHash === 'string' && /^[\da-f]{64}$/.test(record.chunkHash)));
+}
+
 /** Parse a journal's text. Null when there is no valid header line. */
 export function parseJournal(text: string): JournalContents | null {
 	let header: JournalHeader | undefined;
 	const chunks = new Map<number, JournalChunk>();
+	const leaves = new Map<number, JournalLeaves>();
 	let meta: JournalMeta | undefined;
 	let badLines = 0;
 	const lines = text.split('\n');
@@ -107,12 +127,17 @@ export function parseJournal(text: string): JournalContents | null {
 			continue;
 		}
 
-		if (isChunk(record)) chunks.set(record.index, record);
-		else if (record.type === 'meta') meta = record;
+		if (isChunk(record)) {
+			chunks.set(record.index, record);
+			leaves.delete(record.index);
+		} else if (isLeaves(record)) {
+			if (record.leaves === '') leaves.delete(record.index);
+			else leaves.set(record.index, record);
+		} else if (record.type === 'meta') meta = record;
 		else badLines++;
 	}
 
-	return header ? {header, chunks, meta, badLines} : null;
+	return header ? {header, chunks, leaves, meta, badLines} : null;
 }
 
 /** Read and parse a journal file; null when it does not exist or holds no valid header. */
@@ -165,6 +190,11 @@ export class JournalWriter {
 
 	async append(record: JournalRecord): Promise<void> {
 		await this.handle.write(encodeJournalLine(record));
+	}
+
+	/** Make what is appended so far durable. */
+	async sync(): Promise<void> {
+		await this.handle.sync();
 	}
 
 	async close(): Promise<void> {

@@ -78,6 +78,22 @@ export class TreeHasher {
 	private leafFill = 0;
 	private total = 0;
 	private done = false;
+	/** Digests of the whole leaves closed so far, when asked to keep them (a chunk stopped mid-way keeps its whole leaves). */
+	private readonly closed: Buffer[] | undefined;
+
+	/**
+	 * seed: digests of whole leaves already hashed before these bytes (a
+	 * chunk resumed at a leaf boundary); leaves: keep each closed leaf's digest.
+	 */
+	constructor(options: {seed?: readonly Buffer[]; leaves?: boolean} = {}) {
+		for (const digest of options.seed ?? []) this.leaves.push(digest);
+		this.closed = options.leaves ? [...(options.seed ?? [])] : undefined;
+	}
+
+	/** The digests of whole leaves so far, seed included (only with `leaves: true`). */
+	get leafDigests(): readonly Buffer[] {
+		return this.closed ?? [];
+	}
 
 	/** Bytes hashed so far. */
 	get bytes(): number {
@@ -114,7 +130,9 @@ export class TreeHasher {
 	}
 
 	private closeLeaf(): void {
-		this.leaves.push(this.leaf.digest());
+		const digest = this.leaf.digest();
+		this.leaves.push(digest);
+		this.closed?.push(digest);
 		this.leaf = createHash('sha256');
 		this.leafFill = 0;
 	}

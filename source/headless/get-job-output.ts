@@ -192,7 +192,19 @@ export async function run(args: string[]): Promise<number> {
 	const mode: ProgressMode = quiet ? 'off' : (process.stderr.isTTY ? 'live' : 'lines');
 	const progress = startProgress(download.store, {stream: process.stderr, mode});
 	let interrupts = 0;
-	const onSignal = () => {
+	const onSignal = (signal?: NodeJS.Signals) => {
+		if (signal === 'SIGHUP') {
+			// The terminal is gone: stop as Ctrl-C does (the whole leaves in flight are kept), and let
+			// writes to the vanished terminal fail quietly instead of ending the process before that.
+			process.stderr.on('error', () => undefined);
+			process.stdout.on('error', () => undefined);
+			try {
+				progress.stop();
+			} catch {
+				// Nothing to draw on.
+			}
+		}
+
 		interrupts++;
 		if (interrupts > 1) {
 			// A second Ctrl-C: leave at once, but say what is left behind (the journal's chunks are all sound).
@@ -204,6 +216,7 @@ export async function run(args: string[]): Promise<number> {
 
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
 	try {
 		const result = await download.done;
 		progress.stop();
@@ -219,6 +232,7 @@ export async function run(args: string[]): Promise<number> {
 		progress.stop();
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onSignal);
 		connection.close();
 	}
 }

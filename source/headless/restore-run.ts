@@ -224,6 +224,14 @@ export async function run(args: string[]): Promise<number> {
 
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	// A lost terminal stops the run as Ctrl-C does (downloads in flight keep their whole leaves); writes to it fail quietly.
+	const onHangup = () => {
+		process.stderr.on('error', () => undefined);
+		process.stdout.on('error', () => undefined);
+		onSignal();
+	};
+
+	process.on('SIGHUP', onHangup);
 	try {
 		const result = await restore.done;
 		progress.stop();
@@ -235,6 +243,7 @@ export async function run(args: string[]): Promise<number> {
 		progress.stop();
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onHangup);
 		connection.close();
 	}
 }

@@ -29,6 +29,24 @@ describe('journal lines', () => {
 	});
 });
 
+describe('kept leaves of a chunk stopped mid-way', () => {
+	const leaves = (index: number, count: number) => ({type: 'leaves' as const, index, start: index * 4_194_304, end: ((index + 1) * 4_194_304) - 1, leaves: Array.from({length: count}, (_, leaf) => hash(leaf + 1)).join(''), chunkHash: hash(99)});
+	const parse = (records: Array<Parameters<typeof encodeJournalLine>[0]>) => parseJournal([header, ...records].map(record => encodeJournalLine(record)).join(''))!;
+
+	it('the last line for a chunk wins; a line with no leaves, or the chunk journaled whole, drops them', () => {
+		const journal = parse([leaves(0, 1), leaves(0, 3), leaves(1, 2), leaves(2, 1), {...leaves(2, 0)}, {type: 'chunk', index: 1, start: 4_194_304, end: 8_388_607, treeHash: hash(5)}]);
+		expect([...journal.leaves.keys()]).toEqual([0]);
+		expect(journal.leaves.get(0)!.leaves).toHaveLength(3 * 64);
+		expect(journal.badLines).toBe(0);
+	});
+
+	it('a line whose digests are not whole 64-hex-digit hashes, or whose chunk hash is not one, is a bad line', () => {
+		const journal = parse([{...leaves(0, 2), leaves: hash(1) + 'abc'}, {...leaves(1, 1), chunkHash: 'x'}, {...leaves(2, 1), leaves: 'AB'.repeat(32)}]);
+		expect(journal.leaves.size).toBe(0);
+		expect(journal.badLines).toBe(3);
+	});
+});
+
 describe('parseJournal', () => {
 	const text = [header, {type: 'chunk' as const, index: 0, start: 0, end: 1_048_575, treeHash: hash(1)}, {type: 'chunk' as const, index: 2, start: 2_097_152, end: 3_145_727, treeHash: hash(2)}]
 		.map(record => encodeJournalLine(record)).join('');

@@ -14,6 +14,7 @@ import {errorName, errorText, httpStatus, isNonJsonBody, isRetryable, scrub, toT
 import type {DownloadPlan} from '../job-plan.js';
 import type {JournalMeta} from '../journal.js';
 import {checkContentRange, formatRange, RangeHeaderError} from '../ranges.js';
+import {LEAF_SIZE} from '../tree-hash.js';
 import {ChunkSink, type Flow, type SinkTarget} from './chunk-sink.js';
 import {ChunkFailure, isMalformedResponse, isRefusedRange} from './retry-policy.js';
 import {hashDifference} from './verdict.js';
@@ -143,6 +144,34 @@ export type AttemptContext = {
 	verifying(index: number): void;
 };
 
+/**
+ * A chunk's first whole leaves already in the .part (a stopped attempt kept
+ * them): the next attempt asks only for the rest, from the next leaf boundary.
+ */
+export type KeptLeaves = {
+	/** SHA-256 of each kept 1 MiB leaf, from the chunk's first byte. */
+	leaves: Buffer[];
+	/**
+	 * The x-amz-sha256-tree-hash Glacier sent for the whole chunk, lower case,
+	 * when it did. The rest, a range that is usually not tree-hash aligned,
+	 * comes without one: the chunk's tree hash over kept and new leaves must
+	 * then equal this.
+	 */
+	chunkHash?: string;
+};
+
+/** Leaves of a chunk that may be kept: never all of them, so there is always a rest to fetch with the last leaf, and check. */
+export function mostKept(chunk: {start: number; end: number}): number {
+	return Math.ceil((chunk.end - chunk.start + 1) / LEAF_SIZE) - 1;
+}
+
+/** An attempt that stopped (paused, cancelled): the whole leaves it leaves written in the .part. */
+export class StoppedAttempt extends ChunkFailure {
+	constructor(readonly kept: KeptLeaves) {
+		super('aborted', 'stopped');
+	}
+}
+
 export type AttemptResult = {
 	/** Tree hash of the bytes written (hex). */
 	computed: string;
@@ -150,13 +179,19 @@ export type AttemptResult = {
 	sent?: string;
 };
 
-/** One GET of one chunk: stream to the .part, hash, check. Throws ChunkFailure. */
-export async function attemptChunk(context: AttemptContext, index: number, controller: AbortController): Promise<AttemptResult> {
+/**
+ * One GET of one chunk (or, with `kept`, of its rest): stream to the .part,
+ * hash, check. Throws ChunkFailure; a StoppedAttempt when stopped, with the
+ * whole leaves it wrote.
+ */
+export async function attemptChunk(context: AttemptContext, index: number, controller: AbortController, kept?: KeptLeaves): Promise<AttemptResult> {
 	const {plan, connection, vaultName, jobId} = context;
 	const chunk = plan.chunks[index];
-	const length = chunk.end - chunk.start + 1;
-	const range = formatRange(chunk.start, chunk.end);
-	const coversOutput = chunk.start === 0 && chunk.end === plan.info.outputSize - 1;
+	const skip = (kept?.leaves.length ?? 0) * LEAF_SIZE;
+	const start = chunk.start + skip;
+	const length = chunk.end - start + 1;
+	const range = formatRange(start, chunk.end);
+	const coversOutput = start === 0 && chunk.end === plan.info.outputSize - 1;
 	const client = connection.outputClient ?? connection.client;
 
 	let body: Readable | undefined;
@@ -186,7 +221,7 @@ export async function attemptChunk(context: AttemptContext, index: number, contr
 		if (status !== 200 && status !== 206) throw new ChunkFailure('service', `unexpected HTTP status ${status} for ${range}`);
 		if (status === 206) {
 			try {
-				checkContentRange(response.contentRange, chunk.start, chunk.end, plan.info.outputSize);
+				checkContentRange(response.contentRange, start, chunk.end, plan.info.outputSize);
 			} catch (error) {
 				if (error instanceof RangeHeaderError) throw new ChunkFailure('service', inert(error.message));
 				throw error;
@@ -195,24 +230,30 @@ export async function attemptChunk(context: AttemptContext, index: number, contr
 
 		if (!body) throw new ChunkFailure('size', `the server sent no body for ${range}`);
 
+		// The chunk's own hash: this response's for a whole chunk; for a rest, the one its first response sent.
+		const sentHere = typeof response.checksum === 'string' && response.checksum !== '' ? response.checksum.toLowerCase() : undefined;
+		const chunkHash = kept ? kept.chunkHash : sentHere;
 		let received: number;
 		let computed: string;
+		const {sink} = context;
+		const target: SinkTarget = {
+			...sink,
+			base: start - plan.start,
+			length,
+			range,
+			progress(bytes) {
+				sink.progress(index, bytes);
+			},
+			...(kept ? {kept: kept.leaves} : {}),
+		};
+		const chunkSink = new ChunkSink(target, body, timer);
 		try {
-			const {sink} = context;
-			const target: SinkTarget = {
-				...sink,
-				base: chunk.start - plan.start,
-				length,
-				range,
-				progress(bytes) {
-					sink.progress(index, bytes);
-				},
-			};
-			({received, computed} = await new ChunkSink(target, body, timer).run());
+			({received, computed} = await chunkSink.run());
 		} catch (error) {
 			if (error instanceof ChunkFailure) throw error;
 			if (timer.stalled) throw new ChunkFailure('stall', timer.message);
-			if (controller.signal.aborted) throw new ChunkFailure('aborted', 'stopped');
+			// Stopped (paused, cancelled): the whole leaves written so far can be kept, with the hash they must add up to.
+			if (controller.signal.aborted) throw new StoppedAttempt({leaves: chunkSink.keptLeaves(), ...(chunkHash ? {chunkHash} : {})});
 			throw new ChunkFailure('service', `connection broke after ${timer.received} of ${length} bytes (${scrub(error instanceof Error ? error.message : String(error))})`);
 		}
 
@@ -220,9 +261,10 @@ export async function attemptChunk(context: AttemptContext, index: number, contr
 		if (received !== length) throw new ChunkFailure('size', `short body: ${received} of ${length} bytes arrived for ${range}`);
 		timer.disarm();
 		context.verifying(index);
-		const sent = typeof response.checksum === 'string' && response.checksum !== '' ? response.checksum.toLowerCase() : undefined;
+		const sent = chunkHash;
 		if (sent && sent !== computed) {
-			throw new ChunkFailure('hash', `tree hash mismatch for ${range}: ${hashDifference(computed, sent)}`);
+			const what = kept ? `${formatRange(chunk.start, chunk.end)} (${kept.leaves.length} MiB kept from before, ${range} fetched now)` : range;
+			throw new ChunkFailure('hash', `tree hash mismatch for ${what}: ${hashDifference(computed, sent)}`);
 		}
 
 		return {computed, ...(sent ? {sent} : {})};

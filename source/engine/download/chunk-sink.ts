@@ -16,7 +16,7 @@ import {finished, type Readable} from 'node:stream';
 import type {ThawError} from '../../errors.js';
 import {scrub} from '../../glacier/errors.js';
 import {LeafWriteError, type LeafHasher} from '../leaf-hasher.js';
-import {TreeHashCombiner, TreeHasher} from '../tree-hash.js';
+import {LEAF_SIZE, TreeHashCombiner, TreeHasher} from '../tree-hash.js';
 import {ChunkFailure} from './retry-policy.js';
 
 /** Leaf slots a chunk in flight may hold: one filling from the socket, one being written and hashed. */
@@ -111,6 +111,12 @@ export type SinkTarget = {
 	 * Without it, or without threads, `write` is used.
 	 */
 	file?: {fd: number; writeError(error: unknown): ThawError};
+	/**
+	 * Digests of the chunk's whole 1 MiB leaves already in the .part before
+	 * `base` (a chunk resumed at a leaf boundary): the tree hash is computed
+	 * over them and then the new bytes.
+	 */
+	kept?: readonly Buffer[];
 };
 
 /**
@@ -121,6 +127,11 @@ export class ChunkSink {
 	private readonly combiner = new TreeHashCombiner();
 	private readonly early = new Map<number, Buffer>();
 	private readonly outstanding = new Set<Promise<void>>();
+	/** Leaf digests by leaf (hashing threads: slots are leaves). */
+	private readonly digests: Buffer[] = [];
+	/** Slots whose bytes are written, and how many from the first on are (the written prefix). */
+	private readonly written = new Set<number>();
+	private writtenSlots = 0;
 	/** Leaves go to a hashing thread (which writes them too, given the .part's descriptor). */
 	private readonly offload: boolean;
 	private readonly local: TreeHasher | undefined;
@@ -137,7 +148,22 @@ export class ChunkSink {
 
 	constructor(private readonly target: SinkTarget, private readonly body: Readable, private readonly flow: Flow) {
 		this.offload = target.hasher.threads > 0;
-		this.local = this.offload ? undefined : new TreeHasher();
+		this.local = this.offload ? undefined : new TreeHasher({seed: target.kept, leaves: true});
+		if (this.offload) for (const digest of target.kept ?? []) this.combiner.push(digest);
+	}
+
+	/**
+	 * After run() (ended or failed): digests of the chunk's whole leaves whose
+	 * bytes are written to the .part, from its first leaf (`kept` included),
+	 * so a stopped chunk can keep them. Written, not yet durable: the caller
+	 * fsyncs the .part before it journals them.
+	 */
+	keptLeaves(): Buffer[] {
+		const kept = this.target.kept ?? [];
+		const leaves = Math.floor(Math.min(this.writtenSlots * this.target.slotSize, this.target.length) / LEAF_SIZE);
+		if (leaves === 0) return [...kept];
+		const fresh = this.local ? this.local.leafDigests.slice(kept.length, kept.length + leaves) : this.digests.slice(0, leaves);
+		return fresh.length === leaves ? [...kept, ...fresh] : [...kept];
 	}
 
 	async run(): Promise<{received: number; computed: string}> {
@@ -214,6 +240,7 @@ export class ChunkSink {
 	}
 
 	private digest(leaf: number, value: Buffer): void {
+		this.digests[leaf] = value;
 		this.early.set(leaf, value);
 		for (let next = this.early.get(this.nextDigest); next; next = this.early.get(this.nextDigest)) {
 			this.early.delete(this.nextDigest++);
@@ -246,10 +273,17 @@ export class ChunkSink {
 		this.fill = 0;
 		const work = (this.local ? this.hashHere(full, length, at) : this.hashAway(full, length, leaf, at)).then(({slot, error}) => {
 			this.outstanding.delete(work);
-			if (error !== undefined) this.fail(error);
+			if (error === undefined) this.wrote(leaf);
+			else this.fail(error);
 			this.release(slot);
 		});
 		this.outstanding.add(work);
+	}
+
+	/** Slot `slot` is written: move the written prefix on. */
+	private wrote(slot: number): void {
+		this.written.add(slot);
+		while (this.written.delete(this.writtenSlots)) this.writtenSlots++;
 	}
 
 	/** Hashed here (a slot at a time, well under a millisecond), written through the thread pool. */

@@ -28,7 +28,7 @@ import {EngineStore} from '../download-store.js';
 import {checkJobReady, describeOutput, planDownload, type DownloadPlan} from '../job-plan.js';
 import {formatRange} from '../ranges.js';
 import {combineTreeHashes, LEAF_SIZE} from '../tree-hash.js';
-import {attemptChunk, probeEmptyOutput, type AttemptContext} from './attempt.js';
+import {attemptChunk, mostKept, probeEmptyOutput, StoppedAttempt, type AttemptContext, type KeptLeaves} from './attempt.js';
 import {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
 import {LOCAL_SLOT} from './chunk-sink.js';
 import {acquireLock, type Lock} from '../lock.js';
@@ -37,7 +37,7 @@ import {DownloadPool} from './pool.js';
 import {ChunkRetries} from './retries.js';
 import {ChunkFailure} from './retry-policy.js';
 import {adoptJournal, ResponseMeta} from './resume.js';
-import {judge} from './verdict.js';
+import {journalOnlyReason, judge} from './verdict.js';
 
 export {defaultHashThreads, type Download, type DownloadOptions, type DownloadResult} from './options.js';
 
@@ -59,6 +59,10 @@ export function startDownload(options: DownloadOptions): Download {
 }
 
 type InFlight = {controller: AbortController; promise: Promise<void>};
+
+function keptBytes(kept: KeptLeaves | undefined): number {
+	return (kept?.leaves.length ?? 0) * LEAF_SIZE;
+}
 
 class DownloadEngine {
 	readonly store: EngineStore;
@@ -87,6 +91,12 @@ class DownloadEngine {
 	private missingHashWarned = false;
 	/** Resumed chunks that only the journal vouches for (no whole-output hash to re-check them). */
 	private journalOnly = 0;
+	/**
+	 * Chunks stopped mid-way whose first whole leaves are in the .part (and
+	 * journaled): the next attempt fetches only the rest. `journaled`: taken
+	 * from an earlier run's journal, so its chunk hash is the journal's word.
+	 */
+	private readonly kept = new Map<number, KeptLeaves & {journaled?: boolean}>();
 	private slotSize = LEAF_SIZE;
 
 	constructor(options: DownloadOptions) {
@@ -117,7 +127,7 @@ class DownloadEngine {
 		if (this.paused || this.finished) return;
 		this.paused = true;
 		if (this.store.phase === 'downloading') this.store.phaseTo('paused');
-		this.store.log('info', 'paused: chunks in flight are stopped and will be fetched again on resume');
+		this.store.log('info', 'paused: chunks in flight are stopped; their whole 1 MiB leaves are kept, and only the rest is fetched on resume');
 		for (const flight of this.inFlight.values()) flight.controller.abort(new Error('paused'));
 	}
 
@@ -202,7 +212,7 @@ class DownloadEngine {
 		this.files = renamed ? await PartFile.openFinished(outfile) : await PartFile.open(outfile, {resuming, total: plan.total, header, ours, overwrite: options.overwrite, journal: !oneShot});
 		if (resuming) {
 			this.meta.adopt(existing.meta);
-			this.journalOnly = await adoptJournal({files: this.files, plan, store: this.store, outfile, chunkHashes: this.chunkHashes, checkStopped: this.checkStopped}, existing.chunks);
+			this.journalOnly = await adoptJournal({files: this.files, plan, store: this.store, outfile, chunkHashes: this.chunkHashes, checkStopped: this.checkStopped, kept: this.kept}, existing.chunks, existing.leaves);
 		}
 
 		if (renamed && this.chunkHashes.includes(undefined)) {
@@ -296,8 +306,9 @@ class DownloadEngine {
 	private startChunk(index: number): void {
 		const controller = new AbortController();
 		const view = this.store.chunk(index);
-		this.store.updateChunk(index, {state: 'downloading', received: 0, attempts: view.attempts + 1});
-		const promise = attemptChunk(this.context, index, controller).then(
+		const kept = this.kept.get(index);
+		this.store.updateChunk(index, {state: 'downloading', received: keptBytes(kept), attempts: view.attempts + 1});
+		const promise = attemptChunk(this.context, index, controller, kept).then(
 			async result => this.chunkVerified(index, result.computed, result.sent),
 			async (error: unknown) => this.chunkFailed(index, error, controller),
 		).catch((error: unknown) => {
@@ -320,7 +331,12 @@ class DownloadEngine {
 		}
 
 		this.chunkHashes[index] = computed;
-		this.store.updateChunk(index, {state: 'verified', received: chunk.end - chunk.start + 1, treeHash: computed, ...(sent ? {expectedHash: sent} : {}), checkedBy: sent ? 'tree-hash' : 'size'});
+		const kept = this.kept.get(index);
+		this.kept.delete(index);
+		// Kept leaves of an earlier run, checked against the chunk hash its journal gave: only the journal vouches, unless the whole-output hash re-checks.
+		const journalOnly = kept?.journaled === true && kept.leaves.length > 0 && !plan.expectedTreeHash;
+		if (journalOnly) this.noteJournalOnly();
+		this.store.updateChunk(index, {state: 'verified', received: chunk.end - chunk.start + 1, treeHash: computed, ...(sent ? {expectedHash: sent} : {}), checkedBy: sent && !journalOnly ? 'tree-hash' : 'size'});
 		await this.meta.recordOnce(this.files!);
 		await this.files!.record({type: 'chunk', index, start: chunk.start, end: chunk.end, treeHash: computed});
 	}
@@ -333,14 +349,22 @@ class DownloadEngine {
 			return;
 		}
 
+		if (failure instanceof StoppedAttempt) await this.keep(index, failure.kept);
+		if (failure.kind === 'hash' && this.kept.has(index)) {
+			// Kept leaves and the rest do not add up to the chunk's hash: which part is wrong is unknown, so all of it goes.
+			this.kept.delete(index);
+			this.store.log('warn', `${failure.message}: the whole chunk is fetched again`, index);
+			await this.files!.record({type: 'leaves', index, start: this.plan.chunks[index].start, end: this.plan.chunks[index].end, leaves: ''});
+		}
+
 		if (this.stopping) {
-			this.store.updateChunk(index, {state: 'pending', received: 0});
+			this.store.updateChunk(index, {state: 'pending', received: keptBytes(this.kept.get(index))});
 			return;
 		}
 
 		if (failure.kind === 'aborted' || (controller.signal.aborted && this.paused)) {
-			// Paused: not a failure; fetched again on resume.
-			this.store.updateChunk(index, {state: 'pending', received: 0});
+			// Paused: not a failure; the rest is fetched on resume.
+			this.store.updateChunk(index, {state: 'pending', received: keptBytes(this.kept.get(index))});
 			this.queue.unshift(index);
 			return;
 		}
@@ -351,6 +375,30 @@ class DownloadEngine {
 			this.pump();
 		});
 		if (fatal) this.stop(fatal);
+	}
+
+	/**
+	 * A stopped chunk's whole leaves, kept: the .part is fsynced first, then
+	 * the journal says which leaves (and fsynced), so a journaled leaf always
+	 * has its bytes on disk. Only more leaves than already kept are worth a record.
+	 */
+	private async keep(index: number, stopped: KeptLeaves): Promise<void> {
+		const before = this.kept.get(index);
+		const chunk = this.plan.chunks[index];
+		const kept = {...stopped, leaves: stopped.leaves.slice(0, mostKept(chunk))};
+		if (kept.leaves.length <= (before?.leaves.length ?? 0)) return;
+		this.kept.set(index, {...kept, ...(before?.journaled ? {journaled: true} : {})});
+		const files = this.files!;
+		// Without a journal (one chunk its owner journals) there is nothing to make durable: kept for this run only.
+		if (!files.journaled) return;
+		await files.durable();
+		await files.recordDurably({type: 'leaves', index, start: chunk.start, end: chunk.end, leaves: Buffer.concat(kept.leaves).toString('hex'), ...(kept.chunkHash ? {chunkHash: kept.chunkHash} : {})});
+	}
+
+	private noteJournalOnly(): void {
+		this.journalOnly++;
+		const {verification} = this.plan;
+		this.store.set({verification: {mode: 'size', reason: journalOnlyReason(this.journalOnly, verification.reason)}});
 	}
 
 	/** Stop everything in flight and fail (or cancel) with this error. */

@@ -3,6 +3,7 @@
  * their offsets) and `<outfile>.part.journal` (what is verified so far), and
  * the last step that fsyncs the .part and renames it to its final name.
  */
+import {createHash} from 'node:crypto';
 import {lstat, open, rename, stat, unlink, type FileHandle} from 'node:fs/promises';
 import {constants, type Stats} from 'node:fs';
 import {ExitCode, ThawError} from '../../errors.js';
@@ -11,7 +12,7 @@ import {scrub} from '../../glacier/errors.js';
 import {describeHeaderDifference, JOURNAL_VERSION, JournalWriter, readJournal, type JournalChunk, type JournalContents, type JournalHeader, type JournalRecord} from '../journal.js';
 import type {DownloadPlan} from '../job-plan.js';
 import type {Chunk} from '../ranges.js';
-import {MiB, TreeHasher} from '../tree-hash.js';
+import {LEAF_SIZE, MiB, TreeHasher} from '../tree-hash.js';
 
 export function partPath(outfile: string): string {
 	return `${outfile}.part`;
@@ -132,6 +133,8 @@ export class PartFile {
 	private journal: JournalWriter | undefined;
 	/** The bytes are already under the final name: commit only removes the journal. */
 	private finished = false;
+	/** Group commit of the fsyncs (durable(), recordDurably()): the one running and the one next, of each file. */
+	private readonly syncs: SyncState = {};
 
 	private constructor(readonly outfile: string, handle: FileHandle, journal: JournalWriter | undefined) {
 		this.part = partPath(outfile);
@@ -205,6 +208,11 @@ export class PartFile {
 		}
 	}
 
+	/** A journal is kept beside the .part (not for one chunk its owner journals). */
+	get journaled(): boolean {
+		return this.journal !== undefined;
+	}
+
 	/** The open .part's descriptor (hashing threads write leaves through it; see leaf-hasher.ts). */
 	get fd(): number {
 		return this.handle!.fd;
@@ -268,6 +276,56 @@ export class PartFile {
 		return {adopted, rejected};
 	}
 
+	/**
+	 * fsync the .part: every write done before this call is on disk when it
+	 * resolves. Chunks stopped together (a pause stops them all) share fsyncs:
+	 * a call while one runs waits for the one next fsync, which covers it.
+	 */
+	async durable(): Promise<void> {
+		if (!this.handle) return;
+		try {
+			await groupSync(this.syncs, 'data', async () => this.handle?.sync());
+		} catch (error) {
+			throw localError(error, `write ${this.part}`);
+		}
+	}
+
+	/** Append a record and fsync the journal (after durable(): the data it vouches for is on disk first). */
+	async recordDurably(record: JournalRecord): Promise<void> {
+		if (!this.journal) return;
+		await this.record(record);
+		try {
+			await groupSync(this.syncs, 'journal', async () => this.journal?.sync());
+		} catch (error) {
+			throw localError(error, `write ${this.journalFile}`);
+		}
+	}
+
+	/**
+	 * How many of a chunk's first leaves (1 MiB each from `position` in the
+	 * .part) still have the SHA-256 digests given (hex, one after another):
+	 * kept leaves are trusted only as far as their bytes are there.
+	 */
+	async matchingLeaves(position: number, digests: string, buffer: Buffer = Buffer.allocUnsafe(LEAF_SIZE)): Promise<Buffer[]> {
+		const matched: Buffer[] = [];
+		for (let leaf = 0; leaf * 64 < digests.length; leaf++) {
+			const read = buffer.subarray(0, LEAF_SIZE);
+			let filled = 0;
+			while (filled < LEAF_SIZE) {
+				const {bytesRead} = await this.handle!.read(read, filled, LEAF_SIZE - filled, position + (leaf * LEAF_SIZE) + filled);
+				if (bytesRead === 0) break;
+				filled += bytesRead;
+			}
+
+			if (filled < LEAF_SIZE) break;
+			const digest = createHash('sha256').update(read).digest();
+			if (digest.toString('hex') !== digests.slice(leaf * 64, (leaf + 1) * 64)) break;
+			matched.push(digest);
+		}
+
+		return matched;
+	}
+
 	async record(record: JournalRecord): Promise<void> {
 		if (!this.journal) return;
 		try {
@@ -328,6 +386,34 @@ export class PartFile {
 		await journal?.close().catch(() => undefined);
 	}
 }
+
+/** One fsync at a time per file and kind; a call while one runs is covered by the next one, shared by all who asked meanwhile. */
+async function groupSync(state: SyncState, slot: 'data' | 'journal', sync: () => Promise<void>): Promise<void> {
+	const running = state[slot];
+	if (running) {
+		state[`${slot}Next`] ??= running.catch(() => undefined).then(async () => {
+			state[`${slot}Next`] = undefined;
+			const next = sync();
+			state[slot] = next;
+			try {
+				await next;
+			} finally {
+				if (state[slot] === next) state[slot] = undefined;
+			}
+		});
+		return state[`${slot}Next`];
+	}
+
+	const mine = sync();
+	state[slot] = mine;
+	try {
+		await mine;
+	} finally {
+		if (state[slot] === mine) state[slot] = undefined;
+	}
+}
+
+type SyncState = {data?: Promise<void>; dataNext?: Promise<void>; journal?: Promise<void>; journalNext?: Promise<void>};
 
 /**
  * fsync a file's folder so its rename is durable. Group commit: while one

@@ -5,8 +5,9 @@
  */
 import type {EngineStore} from '../download-store.js';
 import type {DownloadPlan} from '../job-plan.js';
-import type {JournalChunk, JournalMeta} from '../journal.js';
-import {journalMeta, reportedHeaders, type ResponseHeaders} from './attempt.js';
+import type {JournalChunk, JournalLeaves, JournalMeta} from '../journal.js';
+import {LEAF_SIZE} from '../tree-hash.js';
+import {journalMeta, mostKept, reportedHeaders, type KeptLeaves, type ResponseHeaders} from './attempt.js';
 import {partPath, type PartFile} from './part-file.js';
 import {journalOnlyReason} from './verdict.js';
 
@@ -19,13 +20,15 @@ export type AdoptContext = {
 	chunkHashes: Array<string | undefined>;
 	/** Throws when the download is stopping. */
 	checkStopped: () => void;
+	/** Filled in for each chunk whose kept leaves are still in the .part. */
+	kept: Map<number, KeptLeaves & {journaled?: boolean}>;
 };
 
 /**
  * Trust a journaled chunk only after hashing its bytes in the .part again.
  * Returns how many resumed chunks only the journal vouches for (no whole-output hash to re-check them).
  */
-export async function adoptJournal(context: AdoptContext, chunks: Map<number, JournalChunk>): Promise<number> {
+export async function adoptJournal(context: AdoptContext, chunks: Map<number, JournalChunk>, leaves: Map<number, JournalLeaves> = new Map()): Promise<number> {
 	const {files, plan, store, chunkHashes, checkStopped} = context;
 	let journalOnly = 0;
 	const {adopted, rejected} = await files.rehashJournaled(plan.chunks, chunks, plan.start, {
@@ -52,7 +55,37 @@ export async function adoptJournal(context: AdoptContext, chunks: Map<number, Jo
 
 	store.log('info', `resuming: ${adopted} of ${plan.chunks.length} chunks already verified in ${partPath(context.outfile)}`);
 	if (rejected > 0) store.log('warn', `${rejected} journaled chunks no longer match the .part file and will be fetched again`);
+	await adoptLeaves(context, leaves);
 	return journalOnly;
+}
+
+/**
+ * Chunks an earlier run stopped mid-way: each kept leaf is hashed again from
+ * the .part, and only the first ones that still match are kept (a journal
+ * line whose bytes never reached the disk keeps nothing past them). They are
+ * not verified yet: the chunk is, once its rest is in and the whole adds up
+ * to the chunk hash Glacier sent.
+ */
+async function adoptLeaves(context: AdoptContext, leaves: Map<number, JournalLeaves>): Promise<void> {
+	const {files, plan, store, chunkHashes, kept, checkStopped} = context;
+	let leavesKept = 0;
+	let leavesDropped = 0;
+	const buffer = Buffer.allocUnsafe(LEAF_SIZE);
+	for (const entry of leaves.values()) {
+		const chunk = plan.chunks[entry.index];
+		if (!chunk || chunk.start !== entry.start || chunk.end !== entry.end || chunkHashes[chunk.index] !== undefined) continue;
+		const most = Math.min(entry.leaves.length / 64, mostKept(chunk));
+		checkStopped();
+		const matched = await files.matchingLeaves(chunk.start - plan.start, entry.leaves.slice(0, most * 64), buffer);
+		leavesDropped += most - matched.length;
+		if (matched.length === 0) continue;
+		leavesKept += matched.length;
+		kept.set(chunk.index, {leaves: matched, ...(entry.chunkHash ? {chunkHash: entry.chunkHash} : {}), journaled: true});
+		store.updateChunk(chunk.index, {state: 'pending', received: matched.length * LEAF_SIZE});
+	}
+
+	if (leavesKept > 0) store.log('info', `resuming: ${leavesKept} MiB of chunks stopped mid-way are kept; only the rest of those chunks is fetched`);
+	if (leavesDropped > 0) store.log('warn', `${leavesDropped} kept 1 MiB leaves no longer match the .part file and will be fetched again`);
 }
 
 /** The first response's headers worth keeping: journaled once, before the next verified chunk's line. */

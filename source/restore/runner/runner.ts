@@ -215,6 +215,28 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 		abort,
 	};
 
+	/**
+	 * Until something changes (wake()), the run is stopped (cancel() aborts the
+	 * signal), or 400 ms pass. The timer holds the process: this wait is what
+	 * the run is doing, and a headless run awaits it (an unref'd timer let
+	 * Node end a cancelled run before its summary, exit code 13).
+	 */
+	async function nextChange(signal: AbortSignal): Promise<void> {
+		if (signal.aborted) return;
+		await new Promise<void>(resolve => {
+			const done = () => {
+				clearTimeout(timer);
+				signal.removeEventListener('abort', done);
+				if (wakeUp === done) wakeUp = undefined;
+				resolve();
+			};
+
+			const timer = setTimeout(done, 400);
+			wakeUp = done;
+			signal.addEventListener('abort', done, {once: true});
+		});
+	}
+
 	function abort(error: unknown): void {
 		fatal ??= error instanceof Error ? error : new Error(String(error));
 		controller.abort();
@@ -315,10 +337,7 @@ async function runLocked(options: RunnerOptions, store: RunStore, controller: Ab
 
 			// Woken by changes, but a scan of the shard's states at most every 100 ms (a million archives cost ~2 ms a scan).
 			await sleep(100, controller.signal);
-			await new Promise<void>(resolve => {
-				wakeUp = resolve;
-				setTimeout(resolve, 400).unref();
-			});
+			await nextChange(controller.signal);
 		}
 
 		controller.abort();
