@@ -49,7 +49,7 @@ export type Run = {
 	store: RunStore;
 	done: Promise<RunResult>;
 	cancel(): void;
-	/** Hold initiation and downloads (chunks in flight are fetched again on resume); the poller keeps going. */
+	/** Hold initiation and downloads (chunks in flight keep their whole leaves; the rest is fetched on resume); the poller keeps going. */
 	pause(): void;
 	resume(): void;
 	/** Try again an archive (plan index) that failed for good; false when it has not failed or the run is not under way. */
