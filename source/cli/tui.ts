@@ -7,6 +7,7 @@ import {statSync} from 'node:fs';
 import process from 'node:process';
 import {connectionFromArgs, connectionHelp, connectionOptions, parse} from '../args.js';
 import {ExitCode, UsageError} from '../errors.js';
+import {drawStartFrame} from '../ui/start-frame.js';
 import {isTerminal} from './terminal.js';
 
 const help = `Usage: thaw [--demo] [--vault-name V [--job-id J]] [connection options]
@@ -71,6 +72,14 @@ export async function run(argv: string[]): Promise<number> {
 
 	if (values['job-id'] && !values['vault-name']) throw new UsageError('--job-id needs --vault-name too. Run \'thaw --help\' for usage.');
 	const connection = connectionFromArgs(values);
-	const {runTui} = await loadTui();
-	return runTui({demo: values.demo === true, vaultName: values['vault-name'], jobId: values['job-id'], connection});
+	// Something on the screen at once, while the TUI loads (see start-frame.ts).
+	const start = drawStartFrame({demo: values.demo === true});
+	try {
+		const {runTui} = await loadTui();
+		return await runTui({demo: values.demo === true, vaultName: values['vault-name'], jobId: values['job-id'], connection, start});
+	} catch (error) {
+		// Failed before the TUI's screen took over (no region, a bad setting): the message goes on the shell's screen.
+		start.leave();
+		throw error;
+	}
 }

@@ -10,6 +10,7 @@ import {EventEmitter} from 'node:events';
 import process from 'node:process';
 import {format} from 'node:util';
 import {FrameWriter, leaveSequence} from './frame-writer.js';
+import type {StartFrame} from './start-frame.js';
 import {colourEnabled} from './theme.js';
 
 export type AltScreen = {
@@ -42,15 +43,26 @@ class FrameStdout extends EventEmitter {
 
 const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
-export function openAltScreen(real: NodeJS.WriteStream = process.stdout, minIntervalMs = 100): AltScreen {
-	// THAW_TRACE_STARTUP=1 (the start-up bench): when the first frame went out, in ms since the process
-	// started and in CPU ms, printed on exit; CPU time still means something on a loaded machine.
+const cpuMs = () => {
+	const {user, system} = process.cpuUsage();
+	return (user + system) / 1000;
+};
+
+/**
+ * `start`: the start screen cli/tui.ts drew before the TUI loaded (start-frame.ts); it is
+ * already on the alternate screen, and the first frame is diffed against it.
+ */
+export function openAltScreen(real: NodeJS.WriteStream = process.stdout, minIntervalMs = 100, start?: StartFrame): AltScreen {
+	// THAW_TRACE_STARTUP=1 (the start-up bench): when the start screen and Ink's first frame went
+	// out, in ms since the process started and in CPU ms, printed on exit; CPU time still means
+	// something on a loaded machine.
+	const trace = (what: string, at: number, cpu: number) => `thaw start-up: ${what} at ${at.toFixed(0)} ms, ${cpu.toFixed(0)} ms CPU`;
 	let firstFrame: string | undefined;
-	let writes = 0;
+	let writes = start ? 1 : 0;
 	const writer = new FrameWriter({
 		write(text) {
 			real.write(text);
-			if (++writes === 2) firstFrame = `thaw start-up: first frame at ${performance.now().toFixed(0)} ms, ${((process.cpuUsage().user + process.cpuUsage().system) / 1000).toFixed(0)} ms CPU`;
+			if (++writes === 2) firstFrame = [start ? trace('start screen', start.at, start.cpu) : undefined, trace('first frame', performance.now(), cpuMs())].filter(Boolean).join('\n');
 		},
 		columns: () => real.columns || 80,
 		rows: () => real.rows || 24,
@@ -78,7 +90,8 @@ export function openAltScreen(real: NodeJS.WriteStream = process.stdout, minInte
 
 	real.on('resize', onResize);
 	process.once('exit', onExit);
-	writer.enter();
+	start?.taken();
+	writer.enter(start?.text);
 	let closed = false;
 	return {
 		stdout: stdout as unknown as NodeJS.WriteStream,

@@ -84,11 +84,20 @@ export class FrameWriter {
 		this.now = options.now ?? Date.now;
 	}
 
-	enter(): void {
+	/**
+	 * Switch to the alternate screen. With `drawn`, someone already did and this frame is on
+	 * it (thaw's start screen, drawn before Ink loaded): the next frame is diffed against it.
+	 */
+	enter(drawn?: string): void {
 		if (this.active) return;
 		this.active = true;
-		this.previous = undefined;
-		this.options.write(enterSequence);
+		if (drawn === undefined) {
+			this.previous = undefined;
+			this.options.write(enterSequence);
+			return;
+		}
+
+		this.previous = (this.options.colour === false ? withoutColour(drawn) : drawn).split('\n').slice(0, Math.max(1, this.options.rows()));
 	}
 
 	/** The next frame is drawn whole on a cleared screen (after a resize, or anything else that touched it). */

@@ -10,6 +10,7 @@ import type {AppServices, TrackedDownload} from './context.js';
 import {resumeHint} from './resume-hint.js';
 import type {Route} from './routes.js';
 import {openAltScreen} from './alt-screen.js';
+import type {StartFrame} from './start-frame.js';
 
 type Running = {cancel(): void; done: Promise<unknown>; about?: TrackedDownload};
 
@@ -28,6 +29,8 @@ export async function runApp(options: {
 	io?: {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr?: NodeJS.WriteStream};
 	/** The connection options thaw was given, for the resume command printed on exit. */
 	resumeFlags?: string[];
+	/** The start screen already drawn (thaw's TUI: cli/tui.ts draws it before this loads). */
+	start?: StartFrame;
 	/** The process's exit code from the app's (thaw restore run: how the run ended), once the tracked work has stopped. */
 	exitCode?: (appCode: number) => Promise<number>;
 }): Promise<number> {
@@ -48,7 +51,7 @@ export async function runApp(options: {
 		...options.services,
 	};
 	// Ink's debug mode hands each whole frame to the screen's stdout, which writes only the rows that changed.
-	const screen = openAltScreen(options.io?.stdout);
+	const screen = openAltScreen(options.io?.stdout, undefined, options.start);
 	const instance = render(
 		<App
 			services={services}

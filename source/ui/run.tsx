@@ -12,6 +12,7 @@ import {connect, type Connection, type ConnectionOptions} from '../glacier/clien
 import {connectWithSettings} from './connection.js';
 import {startEarly} from './early.js';
 import type {Route} from './routes.js';
+import type {StartFrame} from './start-frame.js';
 
 export type TuiOptions = {
 	/** Talk to a built-in emulator with demo vaults instead of AWS. */
@@ -21,6 +22,8 @@ export type TuiOptions = {
 	jobId?: string;
 	/** From the command line; the saved settings fill in region, profile and endpoint. */
 	connection: ConnectionOptions;
+	/** The start screen cli/tui.ts drew while this loaded. */
+	start?: StartFrame;
 };
 
 /** The connection options as they were typed, for the resume command thaw prints on exit. */
@@ -55,7 +58,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
 		const connection = connect({endpointUrl: emulator.url, region: 'us-east-1', demoCredentials: true});
 		const vaults = early(connection);
 		const {runApp} = await import('./launch.js');
-		return runApp({services: {connection, settings, demo: true, vaults}, initial, onClosed: async () => {
+		return runApp({services: {connection, settings, demo: true, vaults}, initial, start: options.start, onClosed: async () => {
 			rmSync(demoDir!, {recursive: true, force: true});
 			await emulator.close();
 		}});
@@ -64,5 +67,5 @@ export async function runTui(options: TuiOptions): Promise<number> {
 	const connection = await connectWithSettings(options.connection, settings);
 	const vaults = early(connection);
 	const {runApp} = await import('./launch.js');
-	return runApp({services: {connection, settings, demo: false, vaults}, initial, resumeFlags: connectionFlags(options.connection)});
+	return runApp({services: {connection, settings, demo: false, vaults}, initial, start: options.start, resumeFlags: connectionFlags(options.connection)});
 }

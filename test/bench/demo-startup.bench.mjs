@@ -125,18 +125,33 @@ const localUrl = await new Promise(resolve => {
 	});
 });
 
-async function tuiStart(args) {
+async function tuiStart(args, inkText) {
 	const thaw = startInPty(process.execPath, [cli, ...args], {columns: 80, rows: 24, cwd: cacheDir, env: tuiEnv});
 	const frame = await thaw.waitFor(' thaw ');
+	// The start screen (start-frame.ts) is drawn before Ink loads; Ink's own first frame has the connection in its header.
+	const ink = await thaw.waitFor(inkText);
 	const list = await thaw.waitFor('backups-mixed');
 	thaw.press('q');
 	await Promise.race([thaw.exited, new Promise(resolve => {
 		setTimeout(resolve, 5000);
 	})]);
 	thaw.kill();
-	// thaw's own account (THAW_TRACE_STARTUP): ms since its process started, and CPU ms, at the first frame.
+	// thaw's own account (THAW_TRACE_STARTUP): ms since its process started, and CPU ms, at the start screen and Ink's first frame.
 	const own = /first frame at (\d+) ms, (\d+) ms CPU/.exec(thaw.screen);
-	return {frame: frame - thaw.spawned, list: list - thaw.spawned, own: own ? Number(own[1]) : Number.NaN, cpu: own ? Number(own[2]) : Number.NaN};
+	const started = /start screen at (\d+) ms, (\d+) ms CPU/.exec(thaw.screen);
+	return {
+		frame: frame - thaw.spawned, ink: ink - thaw.spawned, list: list - thaw.spawned,
+		own: own ? Number(own[1]) : Number.NaN, cpu: own ? Number(own[2]) : Number.NaN,
+		startOwn: started ? Number(started[1]) : Number.NaN, startCpu: started ? Number(started[2]) : Number.NaN,
+	};
+}
+
+// The floor under "from spawn": python's pty relay starting a bare node that prints one byte.
+async function ptyFloor() {
+	const bare = startInPty(process.execPath, ['-e', 'process.stdout.write("ready\\n"); setTimeout(() => {}, 200)'], {columns: 80, rows: 24, cwd: cacheDir, env: tuiEnv});
+	const at = await bare.waitFor('ready');
+	await bare.exited;
+	return at - bare.spawned;
 }
 
 const spread = values => {
@@ -144,12 +159,17 @@ const spread = values => {
 	return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms (${sorted[0].toFixed(0)}-${sorted.at(-1).toFixed(0)})`;
 };
 
-for (const [label, args] of [['thaw --demo', ['--demo']], ['thaw --endpoint-url (local emulator)', ['--endpoint-url', localUrl]]]) {
+const floors = [];
+for (let i = 0; i < runs; i++) floors.push(await ptyFloor());
+console.log(`  floor: the pty relay and a bare node printing a line  ${spread(floors)}`);
+for (const [label, args, inkText] of [['thaw --demo', ['--demo'], 'no AWS account'], ['thaw --endpoint-url (local emulator)', ['--endpoint-url', localUrl], '127.0.0.1']]) {
 	const results = [];
-	for (let i = 0; i < runs; i++) results.push(await tuiStart(args));
+	for (let i = 0; i < runs; i++) results.push(await tuiStart(args, inkText));
 	console.log(`  ${label}:`);
-	console.log(`    first frame, from spawn              ${spread(results.map(r => r.frame))}`);
-	console.log(`    first frame, thaw's clock            ${spread(results.map(r => r.own))}; CPU ${spread(results.map(r => r.cpu))}`);
+	console.log(`    first frame (start screen), from spawn  ${spread(results.map(r => r.frame))}`);
+	console.log(`    start screen, thaw's clock           ${spread(results.map(r => r.startOwn))}; CPU ${spread(results.map(r => r.startCpu))}`);
+	console.log(`    Ink's first frame, from spawn        ${spread(results.map(r => r.ink))}`);
+	console.log(`    Ink's first frame, thaw's clock      ${spread(results.map(r => r.own))}; CPU ${spread(results.map(r => r.cpu))}`);
 	console.log(`    vault list, from spawn               ${spread(results.map(r => r.list))}`);
 }
 

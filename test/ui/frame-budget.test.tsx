@@ -30,7 +30,7 @@ describe('download screen over a terminal (80x24, as runApp draws it)', () => {
 		const emulator: Emulator = await startEmulator({faults: [{kind: 'bandwidth', op: 'GetJobOutput', bytesPerSecond: 1.5 * MiB, times: Number.POSITIVE_INFINITY}]});
 		cleanup.push(async () => emulator.close());
 		emulator.createVault('photos');
-		const {archiveId} = emulator.addArchive('photos', {size: 4 * MiB, description: 'budget.bin'});
+		const {archiveId} = emulator.addArchive('photos', {size: 8 * MiB, description: 'budget.bin'});
 		const jobId = await emulator.addJob('photos', {type: 'archive-retrieval', archiveId});
 		const dir = mkdtempSync(join(tmpdir(), 'thaw-budget-'));
 		cleanup.push(() => {
@@ -50,17 +50,19 @@ describe('download screen over a terminal (80x24, as runApp draws it)', () => {
 		});
 		await until(() => screen().includes('Saves to'), 'the setup', screen);
 		expect(stdout.terminal.alternate).toBe(true);
-		stdin.press('\r');
-		await until(() => /MiB\/s/.test(screen()), 'the download to start', screen);
+		// The window opens at Enter, not when a rate first shows: on a loaded machine that can come
+		// late, and the window must hold the whole throttled download (~8 MiB at 2 x 1.5 MiB/s).
 		const from = performance.now();
 		const firstWrite = stdout.writes.length;
+		stdin.press('\r');
+		await until(() => /MiB\/s/.test(screen()), 'the download to start', screen);
 		await until(() => screen().includes('VERIFIED'), 'the verdict', screen);
 		const to = performance.now();
 		const during = stdout.writes.slice(firstWrite).filter(w => w.at < to);
 		const seconds = (to - from) / 1000;
 		const bytesPerSecond = during.reduce((sum, w) => sum + w.bytes, 0) / seconds;
 		const framesPerSecond = during.length / seconds;
-		expect(seconds).toBeGreaterThan(0.8);
+		expect(seconds).toBeGreaterThan(2);
 		expect(bytesPerSecond, `${Math.round(bytesPerSecond)} B/s over ${seconds.toFixed(1)} s`).toBeLessThanOrEqual(2048);
 		expect(framesPerSecond, `${framesPerSecond.toFixed(1)} frames/s`).toBeLessThanOrEqual(10);
 		// The header is still on the first row and nothing stale is below the verdict.
