@@ -20,7 +20,7 @@
  * start-up and the first lists, and over the watch window; ListJobs latency (median / max) polled every 100 ms in
  * that window; how many demo jobs are still InProgress at the end.
  */
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {Agent, request} from 'node:http';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -125,8 +125,11 @@ const localUrl = await new Promise(resolve => {
 	});
 });
 
+// As installed: the V8 flags of cli.js's first line (#!/usr/bin/env -S node FLAGS) come too.
+const shebangFlags = readFileSync(cli, 'utf8').split('\n')[0].split(/\s+/).filter(word => word.startsWith('--'));
+
 async function tuiStart(args, inkText) {
-	const thaw = startInPty(process.execPath, [cli, ...args], {columns: 80, rows: 24, cwd: cacheDir, env: tuiEnv});
+	const thaw = startInPty(process.execPath, [...shebangFlags, cli, ...args], {columns: 80, rows: 24, cwd: cacheDir, env: tuiEnv});
 	const frame = await thaw.waitFor(' thaw ');
 	// The start screen (start-frame.ts) is drawn before Ink loads; Ink's own first frame has the connection in its header.
 	const ink = await thaw.waitFor(inkText);
