@@ -19,6 +19,13 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * The TUI is bundled into one file (scripts/bundle.mjs) with its own copy of
+ * this module, so a ThawError thrown inside it is not `instanceof` the class
+ * cli/main.ts sees. A registered symbol marks every copy's errors alike.
+ */
+const thawErrorMark = Symbol.for('thaw.ThawError');
+
 export class ThawError extends Error {
 	readonly exitCode: ExitCodeValue;
 
@@ -26,7 +33,13 @@ export class ThawError extends Error {
 		super(message, options);
 		this.name = 'ThawError';
 		this.exitCode = exitCode;
+		Object.defineProperty(this, thawErrorMark, {value: true});
 	}
+}
+
+/** A ThawError from this copy of the module or from the bundled TUI's. */
+export function isThawError(error: unknown): error is ThawError {
+	return error instanceof ThawError || (error instanceof Error && (error as unknown as Record<symbol, unknown>)[thawErrorMark] === true);
 }
 
 export class UsageError extends ThawError {
@@ -46,7 +59,7 @@ export class UsageError extends ThawError {
 export function describeFailure(error: unknown, debug: boolean): {text: string; exitCode: ExitCodeValue} {
 	const lines: string[] = [];
 	let exitCode: ExitCodeValue;
-	if (error instanceof ThawError) {
+	if (isThawError(error)) {
 		lines.push(`thaw: ${clean(error.message)}`);
 		if (debug && error.cause !== undefined) lines.push(...stacks(error.cause));
 		exitCode = error.exitCode;
