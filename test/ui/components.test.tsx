@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import type {ChunkState, ChunkView, DownloadStore} from '../../source/engine/download-state.js';
 import {cellChunks, cellState, gridLayout, gridRows} from '../../source/ui/components/ChunkGrid.js';
-import {layoutColumns} from '../../source/ui/components/Table.js';
+import {render} from 'ink-testing-library';
+import {layoutColumns, Table} from '../../source/ui/components/Table.js';
 import {defaultFileName, checkFileName} from '../../source/ui/download-name.js';
 import {throttledSubscribe} from '../../source/ui/hooks/use-download-store.js';
 import {windowStart} from '../../source/ui/hooks/use-list-state.js';
@@ -53,6 +54,21 @@ describe('layout helpers', () => {
 		const columns = [{title: 'a', width: 30, priority: 1, text: () => ''}, {title: 'b', width: 30, priority: 0, text: () => ''}, {title: 'c', minWidth: 20, text: () => ''}];
 		expect(layoutColumns(columns, 100)).toEqual({shown: [0, 1, 2], flex: 38});
 		expect(layoutColumns(columns, 70)).toEqual({shown: [0, 2], flex: 39});
+	});
+
+	it('keeps the flexible column as wide as its longest cell on a wide terminal, and gives it all the room on a narrow one', () => {
+		type Row = {name: string; count: number};
+		const columns = [{title: 'Vault', minWidth: 12, text: (row: Row) => row.name}, {title: 'Archives', width: 9, align: 'right' as const, text: (row: Row) => String(row.count)}];
+		const rows: Row[] = [{name: 'photos-2014', count: 2400}, {name: 'video-archive-2016', count: 2}];
+		const wide = render(<Table columns={columns} rows={rows} width={200} height={5} cursor={0} offset={0} sortColumn={0}/>);
+		const [heading, first] = wide.lastFrame()!.split('\n');
+		// The counts sit next to the names ('video-archive-2016' is 18 cells), not 180 cells away.
+		expect(heading.indexOf('Archives')).toBeLessThan(30);
+		expect(first.trimEnd()).toMatch(/^photos-2014 +2400$/);
+		expect(first.trimEnd().length).toBeLessThan(30);
+		const narrow = render(<Table columns={columns} rows={rows} width={24} height={5} cursor={0} offset={0}/>);
+		// Narrow: all the room there is (24 - 9 - 1 = 14 cells), cut with "…".
+		expect(narrow.lastFrame()!.split('\n')[2]).toBe('video-archive…         2');
 	});
 
 	it('fits text by terminal cells, wide characters included', () => {

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {useMemo} from 'react';
 import {fit, textWidth, truncate} from '../text.js';
 
 export type Column<T> = {
@@ -53,7 +54,20 @@ export function layoutColumns<T>(columns: Array<Column<T>>, width: number): {sho
  * each row as one prepared string, so 5,000 rows cost what 20 do.
  */
 export function Table<T>({columns, rows, width, height, cursor, offset, sortColumn, sortDescending, rowColour, empty = '(nothing here)'}: TableProps<T>) {
-	const {shown, flex} = layoutColumns(columns, width);
+	const layout = layoutColumns(columns, width);
+	const {shown} = layout;
+	// On a wide terminal the flexible column (a vault's name, a job's description) is only as wide
+	// as its longest cell: at 200 columns the numbers otherwise sit 150 cells from the names they
+	// belong to. The room left over stays at the right.
+	const flexIndex = columns.findIndex(c => c.width === undefined);
+	const natural = useMemo(() => {
+		if (flexIndex < 0) return 0;
+		const column = columns[flexIndex];
+		let widest = textWidth(column.title) + 1;
+		for (const row of rows) widest = Math.max(widest, textWidth(column.text(row)));
+		return widest;
+	}, [columns, flexIndex, rows]);
+	const flex = flexIndex < 0 ? layout.flex : Math.min(layout.flex, Math.max(natural + 1, columns[flexIndex].minWidth ?? 12));
 	const cell = (text: string, i: number) => fit(text, columns[i].width ?? flex, columns[i].align);
 	const heading = shown.map(i => {
 		const mark = i === sortColumn ? (sortDescending ? '▼' : '▲') : '';
