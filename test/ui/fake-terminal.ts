@@ -36,3 +36,14 @@ export class FakeStdout extends EventEmitter {
 		return true;
 	}
 }
+
+/** Wait until `check` holds (polling every 20 ms); on time-out, fail with the screen as it is. */
+export async function until(check: () => boolean, what: string, screen: () => string, ms = 15_000): Promise<void> {
+	const deadline = Date.now() + ms;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
+		await new Promise(resolve => {
+			setTimeout(resolve, 20);
+		});
+	}
+}

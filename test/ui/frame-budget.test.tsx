@@ -6,7 +6,7 @@ import {openSettings} from '../../source/config.js';
 import {startEmulator, type Emulator} from '../../source/emulator/index.js';
 import {connect} from '../../source/glacier/client.js';
 import {runApp} from '../../source/ui/launch.js';
-import {FakeStdin, FakeStdout} from './fake-terminal.js';
+import {FakeStdin, FakeStdout, until} from './fake-terminal.js';
 
 const MiB = 1024 * 1024;
 let cleanup: Array<() => Promise<void> | void> = [];
@@ -15,15 +15,6 @@ afterEach(async () => {
 	cleanup = [];
 });
 
-async function until(check: () => boolean, what: string, screen: () => string, ms = 15_000) {
-	const deadline = Date.now() + ms;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
-}
 
 describe('download screen over a terminal (80x24, as runApp draws it)', () => {
 	it('stays within 2 KB/s and 10 frames/s while downloading, keeps the header, and gives the screen back', async () => {

@@ -9,7 +9,7 @@ import {runApp} from '../../source/ui/launch.js';
 import {resumeHint, shellWord} from '../../source/ui/resume-hint.js';
 import {connectionFlags} from '../../source/ui/run.js';
 import {runThaw} from '../run-cli.js';
-import {FakeStdin, FakeStdout} from './fake-terminal.js';
+import {FakeStdin, FakeStdout, until} from './fake-terminal.js';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -19,15 +19,6 @@ afterEach(async () => {
 
 const MiB = 1024 * 1024;
 
-async function until(check: () => boolean, what: string, screen: () => string) {
-	const deadline = Date.now() + 15_000;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
-}
 
 describe('the resume command printed on exit (issue 13 §4)', () => {
 	it('quotes what the shell would split or expand, and keeps control characters out', () => {

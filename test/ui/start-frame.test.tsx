@@ -7,7 +7,7 @@ import {startEmulator} from '../../source/emulator/index.js';
 import {connect} from '../../source/glacier/client.js';
 import {runApp} from '../../source/ui/launch.js';
 import {drawStartFrame} from '../../source/ui/start-frame.js';
-import {FakeStdin, FakeStdout} from './fake-terminal.js';
+import {FakeStdin, FakeStdout, until} from './fake-terminal.js';
 
 class RawStdin extends FakeStdin {
 	raw = false;
@@ -22,15 +22,6 @@ afterEach(async () => {
 	cleanup = [];
 });
 
-async function until(check: () => boolean, what: string, screen: () => string) {
-	const deadline = Date.now() + 15_000;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-		await new Promise(resolve => {
-			setTimeout(resolve, 10);
-		});
-	}
-}
 
 describe('the start screen drawn before the TUI loads (80x24)', () => {
 	it('is the header bar and what is happening, on the alternate screen, with keys neither echoed nor lost', () => {
