@@ -9,6 +9,7 @@ import {Agent as HttpAgent} from 'node:http';
 import {Agent as HttpsAgent} from 'node:https';
 import {GlacierClient} from '@aws-sdk/client-glacier';
 import {ThawError, UsageError} from '../errors.js';
+import {DirectHttpHandler} from './direct-http.js';
 
 export type ConnectionOptions = {
 	/** --endpoint-url; the real service when absent. */
@@ -128,7 +129,11 @@ export function connect(options: ConnectionOptions = {}): Connection {
 		},
 	};
 	const client = new GlacierClient(clientConfig);
-	const outputClient = new GlacierClient({...clientConfig, maxAttempts: 1});
+	// Bodies over plain http go through thaw's own handler, which can read the
+	// socket straight into the download's slots (direct-http.ts); https keeps
+	// node:https (the SDK's handler) for now.
+	const direct = endpoint?.protocol === 'http:' ? new DirectHttpHandler({maxSockets, connectionTimeout: clientConfig.requestHandler.connectionTimeout, socketTimeout: clientConfig.requestHandler.socketTimeout}) : undefined;
+	const outputClient = new GlacierClient({...clientConfig, maxAttempts: 1, ...(direct ? {requestHandler: direct} : {})});
 	return {
 		client,
 		outputClient,
@@ -139,6 +144,7 @@ export function connect(options: ConnectionOptions = {}): Connection {
 		close() {
 			client.destroy();
 			outputClient.destroy();
+			direct?.destroy();
 			httpAgent.destroy();
 			httpsAgent.destroy();
 		},

@@ -10,6 +10,7 @@ import {GetJobOutputCommand} from '@aws-sdk/client-glacier';
 import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import type {Connection} from '../../glacier/client.js';
+import {readBodyInto} from '../../glacier/direct-http.js';
 import {errorName, errorText, httpStatus, isNonJsonBody, isRetryable, scrub, toThawError} from '../../glacier/errors.js';
 import type {DownloadPlan} from '../job-plan.js';
 import type {JournalMeta} from '../journal.js';
@@ -248,6 +249,8 @@ export async function attemptChunk(context: AttemptContext, index: number, contr
 		};
 		const chunkSink = new ChunkSink(target, body, timer);
 		try {
+			// Over plain http the socket is read straight into the sink's slots.
+			readBodyInto(controller.signal, chunkSink);
 			({received, computed} = await chunkSink.run());
 		} catch (error) {
 			if (error instanceof ChunkFailure) throw error;

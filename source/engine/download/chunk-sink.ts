@@ -1,6 +1,6 @@
 /**
  * Streaming one response body into the .part. Pieces from the socket are
- * copied into slots (256 KiB, or 1 MiB leaves when hashing threads are on); a
+ * read straight into slots where the HTTP handler can (next()), else copied into slots (256 KiB, or 1 MiB leaves when hashing threads are on); a
  * full slot is hashed here and written through the thread pool, or handed to
  * a hashing thread that hashes and writes it (leaf-hasher.ts), and reused
  * once that is done. At most
@@ -145,6 +145,8 @@ export class ChunkSink {
 	private failure: unknown;
 	private settle: ((error?: unknown) => void) | undefined;
 	private parked = false;
+	/** Bytes copied into slots (pieces that arrived elsewhere than at the fill position). */
+	copied = 0;
 
 	constructor(private readonly target: SinkTarget, private readonly body: Readable, private readonly flow: Flow) {
 		this.offload = target.hasher.threads > 0;
@@ -327,8 +329,32 @@ export class ChunkSink {
 		return {slot: back};
 	}
 
+	/**
+	 * The unfilled rest of the slot being filled, for the HTTP handler to read
+	 * the socket into (glacier/direct-http.ts): a piece that arrives there is
+	 * already in place. Undefined while the body must wait (no slot free, or paused).
+	 */
+	next(): Buffer | undefined {
+		if (this.failure !== undefined || this.stash || this.parked) return undefined;
+		if (!this.view) {
+			if (this.held >= SLOTS_PER_CHUNK) return undefined;
+			this.held++;
+			this.view = this.target.slots.take(this.target.slotSize);
+		}
+
+		return this.view.subarray(this.fill);
+	}
+
 	private consume(piece: Buffer, from: number): void {
 		const {slotSize} = this.target;
+		const {view} = this;
+		if (view && from === 0 && piece.buffer === view.buffer && piece.byteOffset === view.byteOffset + this.fill && piece.length <= slotSize - this.fill) {
+			// Read straight into the slot (next()): nothing to copy.
+			this.fill += piece.length;
+			if (this.fill === slotSize) this.dispatch();
+			return;
+		}
+
 		let offset = from;
 		while (offset < piece.length) {
 			if (!this.view) {
@@ -346,6 +372,7 @@ export class ChunkSink {
 
 			const take = Math.min(piece.length - offset, slotSize - this.fill);
 			piece.copy(this.view, this.fill, offset, offset + take);
+			this.copied += take;
 			this.fill += take;
 			offset += take;
 			if (this.fill === slotSize) this.dispatch();
