@@ -8,6 +8,7 @@
  *   new GlacierClient({endpoint: emulator.url, region: 'us-east-1', credentials: {accessKeyId: 'test', secretAccessKey: 'test'}});
  */
 import {createServer} from 'node:http';
+import {createServer as createTlsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -53,7 +54,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		for (const vault of store.vaults.values()) for (const job of vault.jobs) job.prepare().catch(() => undefined);
 	}
 
-	const server = createServer({keepAlive: true}, createHandler({store, faults, requests, log: options.log}));
+	const handler = createHandler({store, faults, requests, log: options.log});
+	// Over TLS the client uses the SDK's own node:https handler (real Glacier's path), over
+	// plain http thaw's direct one (glacier/direct-http.ts): tests run the download over both.
+	const server = options.tls ? createTlsServer({keepAlive: true, key: options.tls.key, cert: options.tls.cert}, handler) : createServer({keepAlive: true}, handler);
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -66,7 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	let closing: Promise<void> | undefined;
 	const emulator: Emulator = {
-		url: `http://${host}:${address.port}`,
+		url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
 		accountId: store.options.accountId,
 		region: store.options.region,
 		async close() {

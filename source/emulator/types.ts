@@ -45,6 +45,8 @@ export type FaultHit = {rule: FaultRule; op: string; jobId?: string; range?: str
 export type EmulatorOptions = {
 	port?: number; // default 0 = any free port
 	host?: string; // default '127.0.0.1'
+	/** Serve https with this key and certificate (PEM) instead of plain http. */
+	tls?: {key: string | Buffer; cert: string | Buffer};
 	demo?: boolean; // load the demo data (default false)
 	jobDelayMs?: number; // how long a job started by InitiateJob stays InProgress (default 0)
 	now?: () => number; // clock in ms since the epoch (default Date.now)
@@ -102,7 +104,7 @@ export type JobSpec =
 export type RequestRecord = {op: string; method: string; path: string; range?: string; status: number; bytes: number};
 
 export type Emulator = {
-	url: string; // e.g. 'http://127.0.0.1:43121'
+	url: string; // e.g. 'http://127.0.0.1:43121' (https:// with the tls option)
 	close(): Promise<void>;
 	createVault(name: string): void;
 	addArchive(vault: string, spec: ArchiveSpec): {archiveId: string; size: number};

@@ -70,6 +70,9 @@ function contentType(error: unknown): string | undefined {
 
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
+/** Node's codes for a TLS certificate it does not trust (a private CA, self-signed, expired, wrong name). */
+const certificateCodes = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
 export function errorName(error: unknown): string {
 	const e = error as SdkError | undefined;
 	return e?.name ?? '';
@@ -162,6 +165,11 @@ export function toThawError(error: unknown, context: ErrorContext): ThawError {
 		default: {
 			break;
 		}
+	}
+
+	const code = (error as SdkError | undefined)?.code;
+	if (code && certificateCodes.has(code)) {
+		return new ThawError(`the TLS certificate of ${context.connection?.endpointLabel ?? 'the endpoint'} is not trusted (${message}): if the endpoint is yours, pass its CA with --ca-bundle FILE (or, knowingly, --no-verify-ssl)`, ExitCode.service, cause);
 	}
 
 	if (isNetworkError(error) && httpStatus(error) === undefined) {

@@ -19,8 +19,21 @@ export type World = {
 	archiveId: string;
 	size: number;
 	jobId: string;
+	/** The connection options every download of this world uses (--ca-bundle when the emulator serves https). */
+	connectOptions: {endpointUrl: string; region: string; demoCredentials: true; caBundle?: string};
 	close(): Promise<void>;
 };
+
+/** The test certificate (self-signed for 127.0.0.1, 100 years) for an emulator that serves https. */
+export const tlsFixture = {
+	cert: new URL('../fixtures/tls/emulator.crt', import.meta.url).pathname,
+	key: new URL('../fixtures/tls/emulator.key', import.meta.url).pathname,
+};
+
+/** The emulator's options for https (the SDK's node:https handler, as with real Glacier), or none for plain http (thaw's direct handler). */
+export async function transportOptions(transport: 'http' | 'https'): Promise<EmulatorOptions> {
+	return transport === 'https' ? {tls: {cert: await readFile(tlsFixture.cert), key: await readFile(tlsFixture.key)}} : {};
+}
 
 /** An emulator with vault 'photos' holding one archive of `size` bytes and a Succeeded whole-archive job for it. */
 export async function world(size = 4 * MiB + 12_345, options: EmulatorOptions = {}): Promise<World> {
@@ -29,10 +42,11 @@ export async function world(size = 4 * MiB + 12_345, options: EmulatorOptions = 
 	emulator.createVault('photos');
 	const {archiveId} = emulator.addArchive('photos', {size, description: 'photos/2019.tar', seed: 'download-tests'});
 	const jobId = await emulator.addJob('photos', {type: 'archive-retrieval', archiveId});
-	const connection = connect({endpointUrl: emulator.url, region: 'us-east-1', demoCredentials: true, maxSockets: 8});
+	const connectOptions = {endpointUrl: emulator.url, region: 'us-east-1', demoCredentials: true as const, ...(options.tls ? {caBundle: tlsFixture.cert} : {})};
+	const connection = connect({...connectOptions, maxSockets: 8});
 	const dir = await mkdtemp(join(tmpdir(), 'thaw-download-'));
 	return {
-		emulator, connection, dir, clock, vault: 'photos', archiveId, size, jobId,
+		emulator, connection, dir, clock, vault: 'photos', archiveId, size, jobId, connectOptions,
 		async close() {
 			connection.close();
 			await emulator.close();
@@ -43,7 +57,7 @@ export async function world(size = 4 * MiB + 12_345, options: EmulatorOptions = 
 
 /** One download on its own connection (as the CLI makes one per run). */
 export async function fetch(w: World, outfile: string, options: Partial<DownloadOptions> = {}): Promise<DownloadResult> {
-	const connection = connect({endpointUrl: w.emulator.url, region: 'us-east-1', demoCredentials: true, maxSockets: options.concurrency ?? 8});
+	const connection = connect({...w.connectOptions, maxSockets: options.concurrency ?? 8});
 	try {
 		const download = startDownload({connection, vaultName: w.vault, jobId: w.jobId, outfile, retryBaseMs: 2, retryCapMs: 20, readTimeoutMs: 2000, ...options});
 		return await download.done;
