@@ -6,7 +6,7 @@ import {describeJob, getJobOutput, type Job} from '../../glacier/api.js';
 import {ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import {Confirm} from '../components/Confirm.js';
-import {Line} from '../components/Line.js';
+import {Line, Wrapped} from '../components/Line.js';
 import {StatusBar} from '../components/StatusBar.js';
 import {TextInput} from '../components/TextInput.js';
 import {useNavigation, useServices} from '../context.js';
@@ -211,20 +211,20 @@ export function DownloadSetup({width, height, active, vaultName, jobId, job: giv
 	];
 	if (job && isInventory(job)) lines.push({text: 'This saves the inventory to a file (browse it later with thaw inventory FILE; Enter on the job browses it now).', colour: 'cyan'});
 	const body = loadError
-		? [<Line key="e" width={width} color="red">{loadError}</Line>, <Line key="h" width={width} color="gray">Esc goes back.</Line>]
+		? [<Wrapped key="e" width={width} maxLines={4} color="red">{loadError}</Wrapped>, <Line key="h" width={width} color="gray">Esc goes back.</Line>]
 		: [
-			...lines.map((l, i) => <Line key={`l${i}`} width={width} color={l.colour} bold={l.bold}>{l.text}</Line>),
+			...lines.map((l, i) => <Wrapped key={`l${i}`} width={width} maxLines={2} color={l.colour} bold={l.bold}>{l.text}</Wrapped>),
 			<Line key="blank" width={width}>{''}</Line>,
 			...fieldOrder.map((f, i) => (
 				<TextInput key={f.key} label={f.label} value={fields[f.key]} width={width} active={active && !question && !loadError && i === focus}
 					placeholder={f.key === 'name' && !fields.name ? 'working out a name…' : ''}
 					onChange={value => setFields(x => ({...x, [f.key]: value}))} />
 			)),
-			<Line key="to" width={width} color="gray">{fields.name ? `Saves to ${inert(outfile)} (via ${inert(fields.name)}.part until verified)` : ''}</Line>,
+			<Wrapped key="to" width={width} maxLines={3} color="gray">{fields.name ? `Saves to ${inert(outfile)} (via ${inert(fields.name)}.part until verified)` : ''}</Wrapped>,
 			found && fields.name === found.name && resolve(fields.folder || '.') === resolve(startFolder)
-				? <Line key="found" width={width} color="cyan">{`Partial of this job found: ${found.verifiedChunks}/${found.totalChunks} chunks (${formatBytes(found.verifiedBytes)}) verified; Enter resumes it`}</Line>
+				? <Wrapped key="found" width={width} maxLines={2} color="cyan">{`Partial of this job found: ${found.verifiedChunks}/${found.totalChunks} chunks (${formatBytes(found.verifiedBytes)}) verified; Enter resumes it`}</Wrapped>
 				: undefined,
-			error ? <Line key="err" width={width} color="red">{error}</Line> : undefined,
+			error ? <Wrapped key="err" width={width} maxLines={4} color="red">{error}</Wrapped> : undefined,
 			busy ? <Line key="busy" width={width}>Checking the destination…</Line> : undefined,
 		];
 	return (

@@ -3,7 +3,7 @@ import {useEffect, useState} from 'react';
 import {initiateJob, type NewJob as NewJobSpec} from '../../glacier/api.js';
 import {inert} from '../../inert.js';
 import {Confirm} from '../components/Confirm.js';
-import {Line} from '../components/Line.js';
+import {Line, Wrapped} from '../components/Line.js';
 import {StatusBar} from '../components/StatusBar.js';
 import {TextInput} from '../components/TextInput.js';
 import {useNavigation, useServices} from '../context.js';
@@ -116,8 +116,8 @@ export function NewJob({width, height, active, vaultName, kind, onStarted}: NewJ
 					placeholder={f.name === 'range' ? 'whole archive (or START-END, megabyte aligned)' : f.name === 'description' ? '(none)' : ''}
 					onChange={value => setValues(v => ({...v, [f.name]: value}))} />))}
 			<Line width={width}>{''}</Line>
-			<Line width={width} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Line>
-			{error ? <Line width={width} color="red">{error}</Line> : undefined}
+			<Wrapped width={width} maxLines={3} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Wrapped>
+			{error ? <Wrapped width={width} maxLines={3} color="red">{error}</Wrapped> : undefined}
 			{phase === 'confirm'
 				? <Confirm width={width} title="Start this retrieval? It is billed by AWS." lines={[summary, billing]} yes="start it" no="go back" onYes={start} onNo={() => setPhase('form')} />
 				: undefined}

@@ -3,7 +3,7 @@ import {useEffect, useRef, useState} from 'react';
 import {initiateMany} from '../../glacier/initiate-many.js';
 import {inert} from '../../inert.js';
 import {Confirm} from '../components/Confirm.js';
-import {Line} from '../components/Line.js';
+import {Line, Wrapped} from '../components/Line.js';
 import {StatusBar} from '../components/StatusBar.js';
 import {TextInput} from '../components/TextInput.js';
 import {useNavigation, useServices} from '../context.js';
@@ -141,8 +141,8 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 			</Box>
 			<TextInput label="Job description:" value={description} width={width} active={active && phase === 'form' && focus === 1} placeholder="(none)" onChange={setDescription} />
 			<Line width={width}>{''}</Line>
-			<Line width={width} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Line>
-			{error ? <Line width={width} color="red">{error}</Line> : undefined}
+			<Wrapped width={width} maxLines={3} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Wrapped>
+			{error ? <Wrapped width={width} maxLines={3} color="red">{error}</Wrapped> : undefined}
 			{phase === 'confirm'
 				? <Confirm width={width} title={`Start ${formatCount(archives.length)} billed archive retrieval${archives.length === 1 ? '' : 's'}?`} lines={[`${count}, ${formatBytes(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, 'AWS bills each request and each GB retrieved.']} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
 				: undefined}

@@ -29,7 +29,7 @@ export function Preview({width, height, active, selection}: PreviewProps) {
 	const state = usePreviewState(selection, active);
 	const {ui, dispatch, preview, planError, planDir, times, rate} = state;
 	const confirm = ui.phase === 'confirm' && preview ? confirmLines(preview, ui.tier, ui.to) : [];
-	const fixed = 7 + (ui.phase === 'confirm' ? confirmHeight(confirm.length) : 0);
+	const fixed = 7 + (ui.phase === 'confirm' ? confirmHeight(confirm, width, preview ? confirmQuestion(preview, ui.tier) : '') : 0);
 	const listRows = Math.max(1, height - fixed - 1);
 	const {start} = usePreviewKeys(state, selection, active, listRows);
 
