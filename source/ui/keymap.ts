@@ -78,22 +78,22 @@ const bindings: readonly Binding[] = [
 	{id: 'sortReverse', scope: 'list', keys: 'S <', help: 'reverse the sort'},
 	{id: 'reload', scope: 'list', keys: 'r', help: 'reload'},
 
-	{id: 'restores', scope: 'vaults', keys: 'R', help: 'the restores thaw knows: every plan with its state (open one to watch or resume it)'},
+	{id: 'restores', scope: 'vaults', keys: 'R', help: 'every restore plan thaw knows and its state (open one to resume)'},
 
 	{id: 'statusFilter', scope: 'jobs', keys: 'f', help: 'filter by status: all, in progress, succeeded, failed'},
 	{id: 'actionFilter', scope: 'jobs', keys: 't', help: 'filter by type: all, archive, inventory'},
 	{id: 'newInventory', scope: 'jobs', keys: 'i', help: 'start an inventory retrieval (billed)'},
 	{id: 'newArchive', scope: 'jobs', keys: 'a', help: 'start an archive retrieval by archive id (billed)'},
 	{id: 'details', scope: 'jobs', keys: 'd', help: 'the job in full, whole ids (d or Esc closes)'},
-	{id: 'saveOutput', scope: 'jobs', keys: 'w', help: 'save a succeeded job\'s output to a file (Enter browses an inventory)'},
+	{id: 'saveOutput', scope: 'jobs', keys: 'w', help: 'save a job\'s output to a file (Enter browses an inventory)'},
 
 	{id: 'mark', scope: 'inventory', keys: 'space', help: 'mark / unmark the archive and move down'},
 	{id: 'markAll', scope: 'inventory', keys: '*', help: 'mark every archive the filter shows (again: unmark them)'},
 	{id: 'unmarkAll', scope: 'inventory', keys: 'u', help: 'clear all marks'},
 	{id: 'export', scope: 'inventory', keys: 'e', help: 'export marked (else filtered) archives to CSV or JSON'},
-	{id: 'retrieve', scope: 'inventory', keys: 'a', help: 'start archive retrievals of the marked archives (billed; asks first)'},
-	{id: 'restorePlan', scope: 'inventory', keys: 'R', help: 'restore the marked (else the shown) archives: a preview with names and prices, then asks'},
-	{id: 'skipBad', scope: 'inventory', keys: 'b', help: 'when a malformed record stopped the load: load again, skipping (and counting) such records'},
+	{id: 'retrieve', scope: 'inventory', keys: 'a', help: 'start retrievals of the marked archives (billed; asks first)'},
+	{id: 'restorePlan', scope: 'inventory', keys: 'R', help: 'restore marked (else shown) archives: priced preview, then asks'},
+	{id: 'skipBad', scope: 'inventory', keys: 'b', help: 'load again, skipping (and counting) malformed records'},
 
 	{id: 'back', scope: 'details', keys: 'Esc Enter h ←', help: 'back to the table'},
 	{id: 'down', scope: 'details', keys: 'j ↓', help: 'next archive'},
@@ -123,9 +123,9 @@ const bindings: readonly Binding[] = [
 	{id: 'cancel', scope: 'download', keys: 'c', help: 'cancel, keeping a resumable partial file (asks first)'},
 	{id: 'back', scope: 'download', keys: 'Enter', help: 'when it has finished: back to the jobs'},
 
-	{id: 'tierNext', scope: 'preview', keys: 't', help: 'next retrieval tier: Bulk, Standard, Expedited (the cost follows)'},
+	{id: 'tierNext', scope: 'preview', keys: 't', help: 'next retrieval tier: Bulk, Standard, Expedited (cost follows)'},
 	{id: 'editTo', scope: 'preview', keys: 'd', help: 'edit the destination folder (Enter keeps it, Esc cancels)'},
-	{id: 'decisions', scope: 'preview', keys: 'l', help: 'list the renamed paths, skipped versions and undecodable names (again: close)'},
+	{id: 'decisions', scope: 'preview', keys: 'l', help: 'the renamed, skipped and undecodable names (again: close)'},
 	{id: 'down', scope: 'preview', keys: 'j ↓', help: 'scroll the list down'},
 	{id: 'up', scope: 'preview', keys: 'k ↑', help: 'scroll the list up'},
 	{id: 'start', scope: 'preview', keys: 'Enter', help: 'start: asks first, naming the money (only y starts)'},
@@ -138,9 +138,9 @@ const bindings: readonly Binding[] = [
 	{id: 'up', scope: 'restore', keys: 'k ↑', help: 'previous download / failure / archive'},
 	{id: 'open', scope: 'restore', keys: 'Enter', help: 'the full chunk grid of a download; a failure\'s details'},
 	{id: 'retry', scope: 'restore', keys: 'r', help: 'retry the failure under the cursor (this process\'s run)'},
-	{id: 'runHere', scope: 'restore', keys: 's', help: 'run a plan nobody runs, in this process (resumes where it stopped; pays nothing twice)'},
-	{id: 'purge', scope: 'restore', keys: 'D', help: 'once the restore is complete: delete from Glacier the archives whose file is proven now (a preview, then you type the count)'},
-	{id: 'back', scope: 'restore', keys: 'Esc', help: 'back (a run of this process keeps going; q asks before stopping it)'},
+	{id: 'runHere', scope: 'restore', keys: 's', help: 'run a plan nobody runs, here (resumes; pays nothing twice)'},
+	{id: 'purge', scope: 'restore', keys: 'D', help: 'once complete: delete proven archives from Glacier (asks first)'},
+	{id: 'back', scope: 'restore', keys: 'Esc', help: 'back (this process\'s run keeps going; q asks before stopping it)'},
 
 	{id: 'open', scope: 'restores', keys: 'Enter', help: 'the plan\'s dashboard: watch its runner, or run it here'},
 

@@ -5,18 +5,21 @@ import {StatusBar} from '../components/StatusBar.js';
 import {useNavigation} from '../context.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {commandFor, keymap, scopeTitles, type Scope} from '../keymap.js';
-import {fit} from '../text.js';
+import {fit, textWidth} from '../text.js';
 
 export type HelpProps = {width: number; height: number; active: boolean; scopes: Scope[]};
 
-/** Drawn from the key map itself: what it says is what the keys do. */
+/** The keys column: as wide as the widest keys (never cut: 'Esc Enter h ←'). */
+const keysWidth = Math.max(...keymap.map(b => textWidth(b.keys)));
+
+/** Drawn from the key map itself: what it says is what the keys do. Each line fits 80 columns (test/ui/help-fits.test.tsx). */
 export function helpLines(scopes: Scope[]): Array<{text: string; heading: boolean}> {
 	const lines: Array<{text: string; heading: boolean}> = [];
 	for (const scope of ['global', ...scopes] as Scope[]) {
 		const bindings = keymap.filter(b => b.scope === scope);
 		if (bindings.length === 0) continue;
 		lines.push({text: scopeTitles[scope], heading: true});
-		for (const b of bindings) lines.push({text: `  ${fit(b.keys, 12)} ${b.help}`, heading: false});
+		for (const b of bindings) lines.push({text: `  ${fit(b.keys, keysWidth)} ${b.help}`, heading: false});
 	}
 
 	return lines;
