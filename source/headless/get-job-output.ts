@@ -211,6 +211,9 @@ export async function run(args: string[]): Promise<number> {
 			process.stderr.write(`\nthaw: interrupted again: stopping now; ${inert(outfile)}.part and its journal are kept; run the same command again to continue\n`);
 			process.exit(ExitCode.interrupted);
 		}
+
+		// The engine logs why it stops as a warning as well: the command prints it once, as its error (exit 130).
+		progress.stop();
 		download.cancel();
 	};
 

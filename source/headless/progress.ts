@@ -36,7 +36,7 @@ export function progressLine(snapshot: DownloadSnapshot): string {
 }
 
 export type Progress = {
-	/** Draw a last line (live mode) and stop. */
+	/** Print the warnings not yet printed, clear the live line and stop (again: nothing). */
 	stop(): void;
 };
 
@@ -88,8 +88,11 @@ export function startProgress(store: DownloadStore, options: ProgressOptions): P
 	});
 	const timer = setInterval(draw, interval);
 	timer.unref();
+	let stopped = false;
 	return {
 		stop() {
+			if (stopped) return;
+			stopped = true;
 			clearInterval(timer);
 			unsubscribe();
 			printLog(store.getSnapshot());
