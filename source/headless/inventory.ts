@@ -63,7 +63,7 @@ CreationDate, Size, SHA256TreeHash) plus Path and LastModified for
 descriptions written by mt-aws-glacier, FastGlacier, CloudBerry or QNAP.
 Written to a file or a pipe they are the exact values; printed on a terminal,
 control characters in them are escaped so they cannot act on it (JSON as
-\u001b, the same value; CSV and the table as \x1b).
+\\u001b, the same value; CSV and the table as \\x1b).
 
 ${connectionHelp}
 
@@ -120,6 +120,13 @@ function shortDate(ms: number): string {
 	return `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())} ${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}`;
 }
 
+/** The table's ARCHIVE ID column: 12 cells (ids are 138 characters; --filter id:PREFIX takes what it shows). */
+const idWidth = 12;
+
+function shortId(id: string): string {
+	return id.length > idWidth ? `${id.slice(0, idWidth - 1)}…` : id;
+}
+
 function totalsText(count: number, bytes: number): string {
 	return `${count.toLocaleString('en-US')} archive${count === 1 ? '' : 's'}, ${humanSize(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
 }
@@ -158,12 +165,16 @@ async function print(store: InventoryStore, rows: Uint32Array, output: Output, w
 		}
 
 		case 'table': {
-			await writer.write(`${'SIZE'.padStart(10)}  ${'CREATED (UTC)'.padEnd(16)}  ${'ARCHIVE ID'.padEnd(12)}  PATH OR DESCRIPTION\n`);
+			await writer.write(`${'SIZE'.padStart(10)}  ${'CREATED (UTC)'.padEnd(16)}  ${'ARCHIVE ID'.padEnd(idWidth)}  PATH OR DESCRIPTION\n`);
+			let cut = false;
 			for (let k = 0; k < rows.length && !writer.closed; k++) {
 				const row = store.get(rows[k]);
-				await writer.write(`${humanSize(row.size).padStart(10)}  ${shortDate(row.creationDate).padEnd(16)}  ${row.archiveId.slice(0, 12).padEnd(12)}  ${inert(row.path ?? row.description)}\n`);
+				cut ||= row.archiveId.length > idWidth;
+				await writer.write(`${humanSize(row.size).padStart(10)}  ${shortDate(row.creationDate).padEnd(16)}  ${shortId(inert(row.archiveId)).padEnd(idWidth)}  ${inert(row.path ?? row.description)}\n`);
 			}
 
+			// A cut id says so (…) and where the whole ones are.
+			if (cut) await writer.write('Archive ids are cut (…): --output json or csv prints them whole.\n');
 			const shown = store.totals(rows);
 			const all = store.totals();
 			await writer.write(filtered ? `${totalsText(shown.count, shown.bytes)} shown, of ${totalsText(all.count, all.bytes)}\n` : `${totalsText(shown.count, shown.bytes)}\n`);

@@ -61,7 +61,7 @@ describe('thaw inventory', () => {
 			expect(stdout).toContain('Fotos/Ähre 日本.jpg');
 			expect(stdout).toContain('3.00 GiB');
 			expect(stdout).toContain('1.50 KiB');
-			expect(stdout).toContain(archiveId(0).slice(0, 12));
+			expect(stdout).toContain(`${archiveId(0).slice(0, 11)}…`);
 			expect(stdout.trim().split('\n').at(-1)).toBe(`4 archives, 3.00 GiB (${(3 * 2 ** 30 + 1546).toLocaleString('en-US')} bytes)`);
 		}
 	});
