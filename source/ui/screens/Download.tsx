@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {useEffect, useLayoutEffect, useState} from 'react';
 import type {DownloadSnapshot} from '../../engine/download-state.js';
+import {ExitCode, ThawError} from '../../errors.js';
 import {inert} from '../../inert.js';
 import {cellChunks, ChunkGrid, gridLayout, legend} from '../components/ChunkGrid.js';
 import {Confirm} from '../components/Confirm.js';
@@ -41,18 +42,55 @@ function cursorDetail(s: DownloadSnapshot, first: number, last: number): string 
 	return `Chunk ${chunk.index + 1}/${s.chunks.length}: bytes ${chunk.start}-${chunk.end} · ${chunkStyle[chunk.state].label}${checked}${chunk.resumed ? ' (from an earlier run)' : ''} · ${chunk.attempts} attempt${chunk.attempts === 1 ? '' : 's'}${hash}${error}`;
 }
 
+/** The engine's messages are the CLI's too: here a resume is opening the job again, not a command. */
+function onScreen(message: string): string {
+	return message.replace(/run the same command again( to continue)?/g, 'open this job again to resume');
+}
+
+/** Bytes of the chunks verified so far. */
+function verifiedBytes(s: DownloadSnapshot): number {
+	let bytes = 0;
+	for (const chunk of s.chunks) if (chunk.state === 'verified') bytes += chunk.end - chunk.start + 1;
+	return bytes;
+}
+
+function failedNow(s: DownloadSnapshot): boolean {
+	return s.phase === 'failed' || (s.phase !== 'cancelled' && s.verdict !== undefined && !s.verdict.ok);
+}
+
+/** What the screen's first line and the counter say the download is: never 'Downloading' once it failed. */
+function downloadOutcome(s: DownloadSnapshot, failure: {verification: boolean} | undefined): {title: string; pace: string; colour?: 'red' | 'yellow'} {
+	if (s.phase === 'done') return {title: 'Downloaded', pace: ''};
+	if (s.phase === 'cancelled') return {title: 'Stopped:', pace: 'stopped', colour: 'yellow'};
+	// A verdict that is not ok comes just before the phase 'failed' (the files are closed in between).
+	if (failedNow(s)) {
+		// A verdict that is not ok, or the engine's verification exit (3): the bytes did not check out.
+		const verification = failure?.verification ?? (s.verdict !== undefined && !s.verdict.ok && /^verification failed/.test(s.verdict.summary));
+		return verification ? {title: 'Failed verification:', pace: 'failed verification', colour: 'red'} : {title: 'Download failed:', pace: 'failed', colour: 'red'};
+	}
+
+	return {title: 'Downloading', pace: ''};
+}
+
+/** Before the first byte: asking Glacier, or (resuming) hashing again the chunks an earlier run kept. */
+function planningText(s: DownloadSnapshot): string {
+	const rechecking = s.chunks.some(chunk => chunk.state === 'verifying' || chunk.resumed);
+	if (rechecking) return `Re-checking the chunks an earlier run kept in the .part file: ${s.verifiedChunks} of ${s.chunks.length} verified so far…`;
+	return s.chunks.length > 0 ? 'Preparing the .part file…' : 'Asking Glacier about the job…';
+}
+
 export function Download({width, height, active, route}: DownloadProps) {
 	const services = useServices();
 	const navigation = useNavigation();
 	const {download, outfile} = route;
 	const s = useDownloadStore(download.store, services.progressMs ?? services.frameMs);
-	const [failure, setFailure] = useState<string>();
+	const [failure, setFailure] = useState<{text: string; verification: boolean}>();
 	const [ask, setAsk] = useState<'cancel' | 'leave' | 'quit'>();
 	const [cursor, setCursor] = useState(0);
 
 	useEffect(() => {
 		download.done.catch((error: unknown) => {
-			setFailure(errorLine(error));
+			setFailure({text: errorLine(error), verification: error instanceof ThawError && error.exitCode === ExitCode.verification});
 		});
 	}, [download]);
 
@@ -142,11 +180,15 @@ export function Download({width, height, active, route}: DownloadProps) {
 	};
 
 	const colour = colourEnabled();
-	const percent = s.total > 0 ? Math.floor((s.bytesDone / s.total) * 100) : (s.phase === 'done' ? 100 : 0);
+	const outcome = downloadOutcome(s, failure);
+	// Stopped (failed, cancelled): what counts is what was verified, not what was received (100 % of a failure is wrong).
+	const stopped = failedNow(s) || s.phase === 'cancelled';
+	const shownBytes = stopped ? verifiedBytes(s) : s.bytesDone;
+	const percent = s.total > 0 ? Math.floor((shownBytes / s.total) * 100) : (s.phase === 'done' ? 100 : 0);
 	const elapsed = ((s.finishedAt ?? Date.now()) - s.startedAt) / 1000;
 	// Paused or stopped: no speed or ETA from before (they would be stale).
-	const pace = s.phase === 'done' ? `took ${formatDuration(elapsed)}` : s.phase === 'paused' ? 'paused' : running(s) ? `${formatRate(s.throughput)} · ETA ${formatDuration(s.etaSeconds)}` : 'stopped';
-	const stats = `${formatBytes(s.bytesDone)} / ${formatBytes(s.total)} (${percent}%) · ${pace}`;
+	const pace = s.phase === 'done' ? `took ${formatDuration(elapsed)}` : stopped ? outcome.pace : s.phase === 'paused' ? 'paused' : `${formatRate(s.throughput)} · ETA ${formatDuration(s.etaSeconds)}`;
+	const stats = `${formatBytes(shownBytes)} / ${formatBytes(s.total)}${stopped ? ' verified' : ''} (${percent}%) · ${pace}`;
 	const counts = `Chunks ${s.verifiedChunks}/${s.chunks.length} verified, ${s.retryingChunks} retrying, ${s.failedChunks} failed · ${s.retries} ${s.retries === 1 ? 'retry' : 'retries'} · ${formatBytes(s.chunkSize)} each`;
 	const mode = s.verification.mode === 'tree-hash'
 		? 'Every chunk is checked against the SHA-256 tree hash Glacier sends'
@@ -164,15 +206,18 @@ export function Download({width, height, active, route}: DownloadProps) {
 		]};
 	} else if (s.phase === 'failed' || (s.verdict && !s.verdict.ok)) {
 		const hashes = Boolean(s.verdict?.computed || s.verdict?.expected);
-		verdict = {colour: 'red', loud: true, head: wrap(` ✘ NOT VERIFIED · ${inert(s.verdict?.summary ?? failure ?? 'the download failed')}`), rest: hashes
+		const rest = hashes
 			? [`computed ${s.verdict?.computed ?? '-'}`, `expected ${s.verdict?.expected ?? '-'}`]
-			: (failure && failure !== s.verdict?.summary ? wrap(failure) : [])};
+			: (failure && failure.text !== s.verdict?.summary ? wrap(onScreen(failure.text)) : []);
+		// Why it failed and what was kept is read whole: the head may take all but one of the log's lines too.
+		const headRoom = Math.max(3, 3 + logLines - 1 - rest.length);
+		verdict = {colour: 'red', loud: true, head: wrapText(` ✘ NOT VERIFIED · ${onScreen(inert(s.verdict?.summary ?? failure?.text ?? 'the download failed'))}`, width, headRoom), rest};
 	} else if (s.phase === 'cancelled') {
 		verdict = {colour: 'yellow', loud: false, head: wrap(' Cancelled · the partial file and its journal are kept: open this job again to resume (the setup finds it)'), rest: []};
 	} else if (s.phase === 'paused') {
 		verdict = {colour: 'yellow', loud: false, head: wrap(' Paused · p resumes; nothing verified is lost'), rest: []};
 	} else {
-		verdict = {colour: 'cyan', loud: false, head: [s.phase === 'planning' ? 'Asking Glacier about the job…' : s.phase === 'verifying' ? 'Checking the whole output\'s tree hash…' : 'Downloading…'], rest: []};
+		verdict = {colour: 'cyan', loud: false, head: wrap(s.phase === 'planning' ? planningText(s) : s.phase === 'verifying' ? 'Checking the whole output\'s tree hash…' : 'Downloading…'), rest: []};
 	}
 
 	const verdictLines = [...verdict.head.map(text => ({text, head: true})), ...verdict.rest.map(text => ({text, head: false}))];
@@ -184,7 +229,7 @@ export function Download({width, height, active, route}: DownloadProps) {
 	const done = !isRunning;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Line width={width} bold>{`${s.phase === 'done' ? 'Downloaded' : 'Downloading'} ${inert(outfile)}`}</Line>
+			<Line width={width} bold color={outcome.colour}>{`${outcome.title} ${inert(outfile)}`}</Line>
 			<Line width={width}>{stats}</Line>
 			<Line width={width} color={toneColour(s.failedChunks > 0 ? 'error' : s.retryingChunks > 0 ? 'warn' : 'normal')}>{counts}</Line>
 			<Line width={width} color="gray">{mode}</Line>
