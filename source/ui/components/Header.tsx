@@ -12,7 +12,10 @@ export function Header({width, title}: HeaderProps) {
 	const where = source ?? (demo
 		? `DEMO · emulator ${connection.endpointLabel} · no AWS account`
 		: `${connection.endpointLabel} · ${connection.region} · profile ${connection.profile ?? 'default'}`);
-	const left = ` thaw  ${inert(where)}`;
+	// Where we are matters more than the connection, which the screen before showed: when both do not
+	// fit, the connection is cut first (to no less than 20 cells), then the title.
+	const full = ` thaw  ${inert(where)}`;
+	const left = truncate(full, Math.max(Math.min(20, textWidth(full)), width - textWidth(inert(title)) - 2));
 	const right = truncate(inert(title), Math.max(0, width - textWidth(left) - 2));
 	const line = fit(left, Math.max(0, width - textWidth(right) - 1)) + right + ' ';
 	// The demo's yellow bar says "not AWS"; without colour (NO_COLOR) it is inverse like the real one, and says DEMO.

@@ -181,14 +181,15 @@ export function Download({width, height, active, route}: DownloadProps) {
 
 	const colour = colourEnabled();
 	const outcome = downloadOutcome(s, failure);
-	// Stopped (failed, cancelled): what counts is what was verified, not what was received (100 % of a failure is wrong).
-	const stopped = failedNow(s) || s.phase === 'cancelled';
-	const shownBytes = stopped ? verifiedBytes(s) : s.bytesDone;
+	// Failed: what counts is what was verified, not what was received (100 % of a failure is wrong).
+	const failed = failedNow(s);
+	const stopped = failed || s.phase === 'cancelled';
+	const shownBytes = failed ? verifiedBytes(s) : s.bytesDone;
 	const percent = s.total > 0 ? Math.floor((shownBytes / s.total) * 100) : (s.phase === 'done' ? 100 : 0);
 	const elapsed = ((s.finishedAt ?? Date.now()) - s.startedAt) / 1000;
 	// Paused or stopped: no speed or ETA from before (they would be stale).
 	const pace = s.phase === 'done' ? `took ${formatDuration(elapsed)}` : stopped ? outcome.pace : s.phase === 'paused' ? 'paused' : `${formatRate(s.throughput)} · ETA ${formatDuration(s.etaSeconds)}`;
-	const stats = `${formatBytes(shownBytes)} / ${formatBytes(s.total)}${stopped ? ' verified' : ''} (${percent}%) · ${pace}`;
+	const stats = `${formatBytes(shownBytes)} / ${formatBytes(s.total)}${failed ? ' verified' : ''} (${percent}%) · ${pace}`;
 	const counts = `Chunks ${s.verifiedChunks}/${s.chunks.length} verified, ${s.retryingChunks} retrying, ${s.failedChunks} failed · ${s.retries} ${s.retries === 1 ? 'retry' : 'retries'} · ${formatBytes(s.chunkSize)} each`;
 	const mode = s.verification.mode === 'tree-hash'
 		? 'Every chunk is checked against the SHA-256 tree hash Glacier sends'

@@ -123,7 +123,7 @@ export function NewJob({width, height, active, vaultName, kind, onStarted}: NewJ
 				: undefined}
 			{phase === 'starting' ? <Line width={width}>Starting the job…</Line> : undefined}
 			<Box flexGrow={1} />
-			<StatusBar width={width} text="Tab/↓ next field  ←/→ choose  Enter review and start  Esc back" />
+			<StatusBar width={width} text={phase === 'confirm' ? 'y starts (billed)  n/Esc goes back to the form' : 'Tab/↓ next field  ←/→ choose  Enter review and start  Esc back'} />
 		</Box>
 	);
 }

@@ -147,7 +147,7 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 				? <Confirm width={width} title={`Start ${formatCount(archives.length)} billed archive retrieval${archives.length === 1 ? '' : 's'}?`} lines={[`${count}, ${formatBytes(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, 'AWS bills each request and each GB retrieved.']} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
 				: undefined}
 			<Box flexGrow={1} />
-			<StatusBar width={width} text="Tab/↓ next field  ←/→ choose  Enter review and start  Esc back" />
+			<StatusBar width={width} text={phase === 'confirm' ? 'y starts (billed)  n/Esc goes back to the form' : 'Tab/↓ next field  ←/→ choose  Enter review and start  Esc back'} />
 		</Box>
 	);
 }

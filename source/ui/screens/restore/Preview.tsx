@@ -1,7 +1,7 @@
 import {Box} from 'ink';
 import {inert} from '../../../inert.js';
 import {Confirm, confirmHeight} from '../../components/Confirm.js';
-import {Line} from '../../components/Line.js';
+import {Line, Wrapped} from '../../components/Line.js';
 import {StatusBar} from '../../components/StatusBar.js';
 import {TextInput} from '../../components/TextInput.js';
 import {hint, keyOf} from '../../keymap.js';
@@ -64,10 +64,11 @@ export function Preview({width, height, active, selection}: PreviewProps) {
 			{ui.draft === undefined
 				? <Line width={width}>{`To        ${inert(ui.to)}   (${keyOf('preview', 'editTo')} edits; only restored files go there)`}</Line>
 				: <TextInput label="To       " value={ui.draft} width={width} active={active} onChange={text => dispatch({type: 'draft', text})} onSubmit={() => dispatch({type: 'keepTo'})} onCancel={() => dispatch({type: 'cancelTo'})} />}
-			<Line width={width} color={theme.muted}>{`Plan      kept in ${inert(planDir)}`}</Line>
+			{/* The plan's folder is what thaw restore run takes: whole (the list view keeps its one line). */}
+			<Wrapped width={width} maxLines={ui.list ? 1 : 3} color={theme.muted}>{`Plan      kept in ${inert(planDir)}`}</Wrapped>
 			<Line width={width} bold color={theme.accent}>{tierLine(ui.tier, keyOf('preview', 'tierNext'))}</Line>
-			{body.map((line, i) => <Line key={i} width={width} bold={line.bold} color={colourOf(line)}>{line.text}</Line>)}
-			{ui.error || empty ? <Line width={width} color={theme.error}>{ui.error ?? 'Nothing to restore: no archive is marked or shown.'}</Line> : undefined}
+			{body.map((line, i) => <Wrapped key={i} width={width} maxLines={ui.list ? 1 : 2} bold={line.bold} color={colourOf(line)}>{line.text}</Wrapped>)}
+			{ui.error || empty ? <Wrapped width={width} maxLines={ui.list ? 1 : 3} color={theme.error}>{ui.error ?? 'Nothing to restore: no archive is marked or shown.'}</Wrapped> : undefined}
 			{ui.phase === 'starting' ? <Line width={width} color={theme.accent}>Writing the plan, then starting…</Line> : undefined}
 			<Box flexGrow={1} />
 			{ui.phase === 'confirm'
