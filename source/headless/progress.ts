@@ -20,7 +20,7 @@ export type ProgressOptions = {
 /** The progress lines' duration format (the one in source/format.ts). */
 export const formatDuration = formatClock;
 
-/** One line: bytes, percent, rate, ETA, chunks verified, retries. */
+/** One line: bytes, percent, rate, ETA, chunks verified, retries (when there were any). */
 export function progressLine(snapshot: DownloadSnapshot): string {
 	const percent = snapshot.total > 0 ? Math.floor((snapshot.bytesDone / snapshot.total) * 100) : 100;
 	const parts = [
@@ -28,11 +28,18 @@ export function progressLine(snapshot: DownloadSnapshot): string {
 		`${formatBytes(snapshot.throughput)}/s`,
 		`ETA ${snapshot.etaSeconds === undefined ? '--:--' : formatDuration(snapshot.etaSeconds)}`,
 		`chunks ${snapshot.verifiedChunks}/${snapshot.chunks.length} verified`,
-		`retries ${snapshot.retries}`,
 	];
+	// No retries, no word: the line fits 80 columns (it was cut at 'retrie' there).
+	if (snapshot.retries > 0) parts.push(`retries ${snapshot.retries}`);
 	if (snapshot.phase === 'paused') parts.push('paused');
 	if (snapshot.phase === 'verifying') parts.push('checking the whole');
 	return parts.join('  ');
+}
+
+/** While a resume re-checks the journaled chunks in the .part: how far it is; else undefined. */
+export function recheckLine(snapshot: DownloadSnapshot): string | undefined {
+	if (!snapshot.chunks.some(chunk => chunk.state === 'verifying' || chunk.resumed)) return undefined;
+	return `re-checking the chunks kept in the .part file: ${snapshot.verifiedChunks}/${snapshot.chunks.length} verified`;
 }
 
 export type Progress = {
@@ -70,8 +77,10 @@ export function startProgress(store: DownloadStore, options: ProgressOptions): P
 	const draw = () => {
 		const snapshot = store.getSnapshot();
 		printLog(snapshot);
-		if (snapshot.phase === 'planning' || snapshot.phase === 'done' || snapshot.phase === 'failed' || snapshot.phase === 'cancelled') return;
-		const line = progressLine(snapshot);
+		if (snapshot.phase === 'done' || snapshot.phase === 'failed' || snapshot.phase === 'cancelled') return;
+		// Planning says nothing, except while a resume hashes again the chunks an earlier run kept (a big .part takes a while).
+		const line = snapshot.phase === 'planning' ? recheckLine(snapshot) : progressLine(snapshot);
+		if (line === undefined) return;
 		if (mode === 'live') {
 			const width = Math.max(20, (stream.columns ?? 100) - 1);
 			stream.write(`\r${line.slice(0, width)}\u001B[K`);
