@@ -63,9 +63,20 @@ export async function runApp(options: {
 		/>,
 		{stdout: screen.stdout, stdin: options.io?.stdin ?? process.stdin, debug: true, exitOnCtrlC: false, patchConsole: false},
 	);
+	// A lost terminal (an SSH session dropped) leaves as a quit does: downloads are cancelled and keep their
+	// whole leaves in flight. Writes to the gone terminal then fail quietly rather than end the process first.
+	const onHangup = () => {
+		process.stdout.on('error', () => undefined);
+		process.stderr.on('error', () => undefined);
+		exitCode = 130;
+		instance.unmount();
+	};
+
+	process.once('SIGHUP', onHangup);
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		process.off('SIGHUP', onHangup);
 		screen.close();
 		const stopped = [...downloads].filter(download => download.about);
 		const stopping = [...downloads].map(download => {
