@@ -166,3 +166,24 @@ describe('stopping keeps them across runs', () => {
 		expect((await readFile(file)).length).toBe(w.size);
 	});
 });
+
+describe('no hash from Glacier to check against (an unaligned ranged retrieval)', () => {
+	it('kept leaves of an earlier run are checked by size, and the verdict says only the journal vouches for them', async () => {
+		// 6 MiB of an 8 MiB archive: not tree-hash aligned, so no part of it comes with a hash, nor does the job.
+		const jobId = await w.emulator.addJob(w.vault, {type: 'archive-retrieval', archiveId: w.archiveId, range: `0-${(6 * MiB) - 1}`});
+		w.emulator.faults.add({kind: 'stall', jobId, range: `bytes=0-${chunkSize - 1}`, afterBytes: 2.5 * MiB});
+		const file = out();
+		const controller = new AbortController();
+		const download = startDownload({connection: w.connection, vaultName: w.vault, jobId, outfile: file, chunkSize, hashThreads: 0, readTimeoutMs: 60_000, concurrency: 1, signal: controller.signal});
+		await untilHeld(download, false);
+		controller.abort();
+		await failure(download.done);
+		const kept = (await readJournal(journalPath(file)))!.leaves.get(0);
+		expect([kept?.leaves.length, kept?.chunkHash]).toEqual([2 * 64, undefined]);
+		const result = await fetch(w, file, {jobId, chunkSize});
+		expect(result.verdict.ok).toBe(true);
+		expect(result.verdict.checkedBy).toBe('size');
+		expect(result.verdict.summary).toContain('1 chunk was resumed from thaw\'s journal');
+		expect((await readFile(file)).equals(w.emulator.archiveBytes(w.vault, w.archiveId, 0, (6 * MiB) - 1))).toBe(true);
+	});
+});

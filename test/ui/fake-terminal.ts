@@ -38,9 +38,9 @@ export class FakeStdout extends EventEmitter {
 }
 
 /** Wait until `check` holds (polling every 20 ms); on time-out, fail with the screen as it is. */
-export async function until(check: () => boolean, what: string, screen: () => string, ms = 15_000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, screen: () => string, ms = 15_000): Promise<void> {
 	const deadline = Date.now() + ms;
-	while (!check()) {
+	while (!await check()) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
 		await new Promise(resolve => {
 			setTimeout(resolve, 20);

@@ -16,7 +16,7 @@ import {journalPath, partPath} from '../../source/engine/download/index.js';
 import {readJournal} from '../../source/engine/journal.js';
 import {connect} from '../../source/glacier/client.js';
 import {runApp} from '../../source/ui/launch.js';
-import {FakeStdin, FakeStdout} from './fake-terminal.js';
+import {FakeStdin, FakeStdout, until} from './fake-terminal.js';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -25,16 +25,6 @@ afterEach(async () => {
 });
 
 const MiB = 1024 * 1024;
-
-async function until(check: () => boolean | Promise<boolean>, what: string, screen: () => string) {
-	const deadline = Date.now() + 15_000;
-	while (!await check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
-}
 
 describe('the terminal goes away during a download', () => {
 	it('SIGHUP quits (130) and the chunk in flight keeps its whole leaves, journaled', async () => {
