@@ -12,6 +12,7 @@ import {ExitCode, ThawError, UsageError} from '../errors.js';
 import {inert, inertJson} from '../inert.js';
 import {checkReadable, loadInventory} from '../inventory/load.js';
 import {InventoryFormatError} from '../inventory/format-error.js';
+import {filterHelpLines} from '../inventory/filter/help.js';
 import {parseFilter} from '../inventory/filter/parse.js';
 import type {Filter} from '../inventory/filter/node.js';
 import {query} from '../inventory/query.js';
@@ -48,15 +49,9 @@ Options:
   --job-id J                      an inventory retrieval job of --vault-name that succeeded
   --help                          this help
 
-Filter expressions:
-  word "two words"      case-insensitive text in the path (decoded descriptions) or description
-  /regex/               regular expression on the same text (case-insensitive; /regex/c is case-sensitive);
-                        one that runs too long (like /(a+)+$/) is stopped with exit 2
-  path:TEXT desc:TEXT   text in the decoded path only / in the raw description
-  id:PREFIX hash:PREFIX archive id / tree hash starting with PREFIX
-  size>1GiB size<=500MB size=0        units B KB MB GB TB (1000) KiB MiB GiB TiB (1024)
-  created>=2016-01-01 created<2014    year, year-month, date or full ISO time, UTC
-  a b   both;   a or b   either ('and' binds tighter);   -a   not a
+Filter expressions (the browser shows these on ? at its / prompt):
+${filterHelpLines().join('\n')}
+  A regex that runs too long (like /(a+)+$/) is stopped with exit 2.
 
 JSON and CSV output carry Glacier's fields (ArchiveId, ArchiveDescription,
 CreationDate, Size, SHA256TreeHash) plus Path and LastModified for

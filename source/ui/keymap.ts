@@ -110,6 +110,7 @@ const bindings: readonly Binding[] = [
 	{id: 'cancel', scope: 'text', keys: 'Esc', help: 'cancel (a filter is cleared)'},
 	{id: 'deleteChar', scope: 'text', keys: 'Backspace', help: 'delete the last character'},
 	{id: 'clearText', scope: 'text', keys: '^u', help: 'clear the field'},
+	{id: 'help', scope: 'text', keys: '?', help: 'in the / filter: the filter language (typed inside /…/ or "…")'},
 
 	{id: 'yes', scope: 'confirm', keys: 'y Y', help: 'yes: only y confirms (Enter never does)'},
 	{id: 'no', scope: 'confirm', keys: 'n N Esc', help: 'no'},

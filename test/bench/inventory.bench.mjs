@@ -206,7 +206,7 @@ if (loadOnly) {
 }
 
 console.log('');
-const filters = child('filter', files.glacierCsv, 'holiday', 'jpg', 'size>1GiB', '/img_\\d{3}5\\.jpg/', 'photos size>100MB -jpg or created<2013', 'desc:backup', 'id:AB', 'hash:abc', 'photos', '/Ähre/c', '/^photos\\/20(1[0-5])/');
+const filters = child('filter', files.glacierCsv, 'holiday', 'jpg', 'size>1GiB', '/img_\\d{3}5\\.jpg/', 'photos size>100MB -jpg or created<2013', 'desc:backup', 'id:AB', 'hash:abc', 'photos', 'path:photos', 'path:2014', '/Ähre/c', '/^photos\\/20(1[0-5])/');
 console.log(`search index (lower-cased paths/descriptions, built on the first text filter or name sort): ${filters.indexMs} ms`);
 console.log('(desc: builds its own lower-cased raw description column on first use: that is in its first run)');
 console.log(`filter over ${filters.rows.toLocaleString('en')} rows (median of 5, first run in brackets; peak RSS of that process ${filters.maxRssMB} MB):`);

@@ -27,7 +27,9 @@ describe('filter language', () => {
 		expect(matches('mt2', decoded)).toBe(false);
 		expect(matches('desc:mt2', decoded)).toBe(true);
 		expect(matches('path:fotos', decoded)).toBe(true);
-		expect(matches('path:holiday')).toBe(false);
+		// path: matches what the Path column shows: a plain description too (issue 13 §6).
+		expect(matches('path:holiday')).toBe(true);
+		expect(matches('path:mt2', decoded)).toBe(false);
 		expect(matches('path:"fotos/ä"', decoded)).toBe(true);
 	});
 

@@ -37,7 +37,6 @@ export function testRow(node: FilterNode, row: InventoryRow): boolean {
 	switch (node.kind) {
 		case 'all': return true;
 		case 'text': {
-			if (node.field === 'path') return row.path !== undefined && row.path.toLowerCase().includes(node.needle);
 			if (node.field === 'desc') return row.description.toLowerCase().includes(node.needle);
 			return (row.path ?? row.description).toLowerCase().includes(node.needle);
 		}
@@ -86,7 +85,6 @@ function evaluateNode(node: FilterNode, context: Context, candidates?: Uint8Arra
 			const {index} = columns;
 			const flags = index.flags;
 			if (node.field !== 'desc') {
-				if (node.field === 'path') candidates = intersect(candidates, flags, flagDecoded, n);
 				findText(index.joinedText('search'), node.needle, mask, candidates);
 				return mask;
 			}

@@ -7,7 +7,7 @@ import type {InventoryRow, QueryColumns} from '../types.js';
 export type Op = '>' | '>=' | '<' | '<=' | '=';
 
 export type FilterNode =
-	| {kind: 'text'; field: 'any' | 'path' | 'desc'; needle: string}
+	| {kind: 'text'; field: 'any' | 'desc'; needle: string}
 	| {kind: 'regex'; regex: RegExp; caseSensitive: boolean; text: string}
 	| {kind: 'size'; op: Op; value: number}
 	| {kind: 'created'; op: Op; from: number; to: number}

@@ -6,7 +6,8 @@
  *   "two words"     the same, with spaces
  *   /regex/         regular expression on the same text, case-insensitive;
  *                   flags after the closing slash: c = case-sensitive, s, m, u as in JavaScript
- *   path:TEXT       substring of decoded paths only;  desc:TEXT  substring of the raw description
+ *   path:TEXT       substring of what the Path column shows (the decoded path, else the description);
+ *                   desc:TEXT  substring of the raw description
  *   id:PREFIX       archive ids starting with PREFIX (case-sensitive); hash:PREFIX  tree hashes (hex)
  *   size>1GiB       also >=, <, <=, = (or :); units B, KB, MB, GB, TB (1000), KiB, MiB, GiB, TiB (1024)
  *   created<2014    also 2014-06, 2014-06-30, 2014-06-30T12:00[:00[.000]][Z], all UTC; a partial date
@@ -59,6 +60,13 @@ function parseDatePeriod(term: string, text: string): {from: number; to: number}
 	return {from, to: end.getTime()};
 }
 
+/** The fields a term can name, as `field:TEXT` and as comparisons (help.ts explains each; its test checks it does). */
+export const textFields = ['path', 'desc', 'id', 'hash'] as const;
+export const comparisonFields = ['size', 'created'] as const;
+const fieldPattern = new RegExp(`^(${textFields.join('|')}):(.*)$`, 'i');
+const fieldPrefix = new RegExp(`^(${textFields.join('|')}):$`, 'i');
+const comparisonPattern = new RegExp(`^(${comparisonFields.join('|')})(>=|<=|>|<|=|:)(.*)$`, 'i');
+
 type Token = {kind: 'or' | 'and'; at: number} | {kind: 'term'; node: FilterNode; at: number};
 
 function makeRegex(source: string, flags: string, term: string): FilterNode {
@@ -84,7 +92,11 @@ function fieldTerm(field: string, value: string, term: string): FilterNode {
 			return {kind: 'hash', prefix: value.toLowerCase()};
 		}
 
-		case 'path':
+		// The Path column shows the decoded path, else the description: path: matches what it shows (a bare word does the same).
+		case 'path': {
+			return {kind: 'text', field: 'any', needle: value.toLowerCase()};
+		}
+
 		case 'desc': {
 			return {kind: 'text', field, needle: value.toLowerCase()};
 		}
@@ -96,7 +108,7 @@ function fieldTerm(field: string, value: string, term: string): FilterNode {
 }
 
 function wordTerm(word: string): FilterNode {
-	const comparison = /^(size|created)(>=|<=|>|<|=|:)(.*)$/i.exec(word);
+	const comparison = comparisonPattern.exec(word);
 	if (comparison) {
 		const field = comparison[1].toLowerCase();
 		const op = (comparison[2] === ':' ? '=' : comparison[2]) as Op;
@@ -105,7 +117,7 @@ function wordTerm(word: string): FilterNode {
 		return {kind: 'created', op, ...parseDatePeriod(word, comparison[3])};
 	}
 
-	const field = /^(id|hash|path|desc):(.*)$/i.exec(word);
+	const field = fieldPattern.exec(word);
 	if (field) {
 		if (field[2] === '') throw new FilterError(`${word}: missing value after ${field[1]}:`);
 		return fieldTerm(field[1].toLowerCase(), field[2], word);
@@ -114,13 +126,21 @@ function wordTerm(word: string): FilterNode {
 	return {kind: 'text', field: 'any', needle: word.toLowerCase()};
 }
 
-function tokenize(text: string): Token[] {
+/** A quote or regex still open at the end of the text: what is typed next is inside it. */
+class Unterminated extends FilterError {
+	constructor(message: string, readonly construct: 'quote' | 'regex') {
+		super(message);
+	}
+}
+
+/** The tokens of text; with build false, only the scan (no term is checked): what openAtEnd() needs. */
+function tokenize(text: string, build = true): Token[] {
 	const tokens: Token[] = [];
 	const space = /\s/;
 	let i = 0;
 	const readQuoted = (start: number): [string, number] => {
 		const close = text.indexOf('"', start + 1);
-		if (close === -1) throw new FilterError(`unterminated quote: ${text.slice(start)}`);
+		if (close === -1) throw new Unterminated(`unterminated quote: ${text.slice(start)}`, 'quote');
 		return [text.slice(start + 1, close), close + 1];
 	};
 
@@ -133,7 +153,7 @@ function tokenize(text: string): Token[] {
 		const at = i;
 		let negate = false;
 		if (text[i] === '-') {
-			if (i + 1 >= text.length || space.test(text[i + 1])) throw new FilterError(`'-' must be followed by a term (like -tmp)`);
+			if (build && (i + 1 >= text.length || space.test(text[i + 1]))) throw new FilterError(`'-' must be followed by a term (like -tmp)`);
 			negate = true;
 			i++;
 		}
@@ -154,22 +174,22 @@ function tokenize(text: string): Token[] {
 				else if (ch === '/' && !inClass) break;
 			}
 
-			if (j >= text.length) throw new FilterError(`unterminated regular expression: ${text.slice(i)} (end it with /)`);
+			if (j >= text.length) throw new Unterminated(`unterminated regular expression: ${text.slice(i)} (end it with /)`, 'regex');
 			let k = j + 1;
 			while (k < text.length && !space.test(text[k])) k++;
-			node = makeRegex(text.slice(i + 1, j), text.slice(j + 1, k), text.slice(i, k));
+			node = build ? makeRegex(text.slice(i + 1, j), text.slice(j + 1, k), text.slice(i, k)) : {kind: 'all'};
 			i = k;
 		} else {
 			let j = i;
 			while (j < text.length && !space.test(text[j])) {
-				if (text[j] === '"' && /^(id|hash|path|desc):$/i.test(text.slice(i, j))) break;
+				if (text[j] === '"' && fieldPrefix.test(text.slice(i, j))) break;
 				j++;
 			}
 
 			const word = text.slice(i, j);
 			if (text[j] === '"') {
 				const [phrase, next] = readQuoted(j);
-				node = fieldTerm(word.slice(0, -1).toLowerCase(), phrase, text.slice(i, next));
+				node = build ? fieldTerm(word.slice(0, -1).toLowerCase(), phrase, text.slice(i, next)) : {kind: 'all'};
 				i = next;
 			} else {
 				i = j;
@@ -179,7 +199,7 @@ function tokenize(text: string): Token[] {
 					continue;
 				}
 
-				node = wordTerm(word);
+				node = build ? wordTerm(word) : {kind: 'all'};
 			}
 		}
 
@@ -210,6 +230,20 @@ function parseTokens(tokens: Token[]): FilterNode {
 	if (previous !== 'term') throw new FilterError(`'${previous}' needs a term on each side (to search for the word, put it in quotes: "${previous}")`);
 	alternatives.push(current.length === 1 ? current[0] : {kind: 'and', nodes: current});
 	return alternatives.length === 1 ? alternatives[0] : {kind: 'or', nodes: alternatives};
+}
+
+/**
+ * Does text end inside a "quote" or a /regex/ (so that a character typed
+ * next is part of it)? The browser's prompt types ? there and shows the
+ * filter help elsewhere.
+ */
+export function openAtEnd(text: string): 'quote' | 'regex' | undefined {
+	try {
+		tokenize(text, false);
+		return undefined;
+	} catch (error) {
+		return error instanceof Unterminated ? error.construct : undefined;
+	}
 }
 
 export function parseFilter(text: string): Filter {

@@ -13,13 +13,15 @@ export type TextInputProps = {
 	onChange(value: string): void;
 	onSubmit?(value: string): void;
 	onCancel?(): void;
+	/** ? typed: true when it was taken (the filter help opened), false to type it. Without it, ? is typed. */
+	onHelp?(value: string): boolean;
 };
 
 // eslint-disable-next-line no-control-regex
 const controls = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** One-line text entry: typing and pasting append (control characters dropped), Backspace deletes, Enter submits, Esc cancels. */
-export function TextInput({label, value, width, active, placeholder, onChange: report, onSubmit, onCancel}: TextInputProps) {
+export function TextInput({label, value, width, active, placeholder, onChange: report, onSubmit, onCancel, onHelp}: TextInputProps) {
 	// Several keys can be handled before the next render (a fast burst): build on the latest value, not the rendered one.
 	const latest = useRef(value);
 	latest.current = value;
@@ -50,6 +52,8 @@ export function TextInput({label, value, width, active, placeholder, onChange: r
 			onChange('');
 			return;
 		}
+
+		if (command === 'help' && onHelp?.(value)) return;
 
 		if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return;
 		const clean = input.replace(controls, '');

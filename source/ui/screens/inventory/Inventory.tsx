@@ -10,6 +10,7 @@ import {hint} from '../../keymap.js';
 import type {InventorySpec} from '../../routes.js';
 import {theme, toneColour} from '../../theme.js';
 import {ExportDialog} from './ExportDialog.js';
+import {FilterHelp} from './FilterHelp.js';
 import {infoLine, inventoryEmptyText, sourceText, statusLine, totalsLine} from './inventory-status.js';
 import {useInventoryKeys} from './use-inventory-keys.js';
 import {useInventoryState} from './use-inventory-state.js';
@@ -23,7 +24,7 @@ export type InventoryProps = {width: number; height: number; active: boolean; sp
  */
 export function Inventory({width, height, active, spec}: InventoryProps) {
 	const state = useInventoryState(spec, width, height, active);
-	const {runExport} = useInventoryKeys(state, spec, active);
+	const {runExport, openFilterHelp} = useInventoryKeys(state, spec, active);
 	const {load, store, filter, columns, ui, dispatch, parsed, applied, filtered, mask, filterPending, shownOrder, view, busy, marks, tableHeight, list, current} = state;
 	const {mode, dialog} = ui;
 
@@ -42,13 +43,17 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 		? hint('details', ['back', 'down', 'up', 'mark', 'help'])
 		: hint('inventory', width >= 120 ? ['open', 'filter', 'sortNext', 'sortReverse', 'mark', 'markAll', 'export', 'retrieve', 'restorePlan', 'back', 'help'] : ['open', 'filter', 'mark', 'export', 'retrieve', 'restorePlan', 'help']);
 
+	const body = ui.filterHelp && filter.editing
+		? <FilterHelp width={width} height={tableHeight} offset={ui.filterHelp.offset} />
+		: mode === 'details' && store && current !== undefined
+			? <ArchiveDetails row={store.get(current)} position={list.cursor} count={view.length} marked={marks?.has(current) === true} width={width} height={tableHeight} />
+			: (store
+				? <InventoryTable store={store} view={view} columns={columns} width={width} height={tableHeight} cursor={list.cursor} offset={list.offset} marks={marks} sortKey={shownOrder.key} sortDescending={shownOrder.descending} empty={empty} />
+				: <Box flexDirection="column" width={width} height={tableHeight}><Line width={width} color={theme.muted}>{empty}</Line></Box>);
+
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			{mode === 'details' && store && current !== undefined
-				? <ArchiveDetails row={store.get(current)} position={list.cursor} count={view.length} marked={marks?.has(current) === true} width={width} height={tableHeight} />
-				: (store
-					? <InventoryTable store={store} view={view} columns={columns} width={width} height={tableHeight} cursor={list.cursor} offset={list.offset} marks={marks} sortKey={shownOrder.key} sortDescending={shownOrder.descending} empty={empty} />
-					: <Box flexDirection="column" width={width} height={tableHeight}><Line width={width} color={theme.muted}>{empty}</Line></Box>)}
+			{body}
 			{mode === 'export' && dialog && !dialog.exists
 				? <ExportDialog width={width} active={active} dialog={dialog} marked={marks?.count ?? 0} shown={view.length} onFile={file => dispatch({type: 'editFile', file})} />
 				: undefined}
@@ -57,10 +62,10 @@ export function Inventory({width, height, active, spec}: InventoryProps) {
 				: undefined}
 			<Line width={width} bold>{totals}</Line>
 			{filter.editing
-				? <TextInput label="Filter /" value={filter.text} width={width} active={active} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} />
+				? <TextInput label="Filter /" value={filter.text} width={width} active={active && !ui.filterHelp} onChange={filter.setText} onSubmit={() => filter.finish(true)} onCancel={() => filter.finish(false)} onHelp={openFilterHelp} />
 				: <Line width={width} color={toneColour(info.tone)}>{info.text}</Line>}
 			<Line width={width} color={toneColour(status.tone, theme.muted)}>{status.text}</Line>
-			<StatusBar width={width} text={filter.editing ? 'type to filter (live)  Enter keeps it  Esc clears  e.g. size>1MiB created<2015 path:photos -tmp' : hints} />
+			<StatusBar width={width} text={filter.editing ? (ui.filterHelp ? 'Esc or ? back to the filter' : '? the filter language  type to filter (live)  Enter keeps it  Esc clears') : hints} />
 		</Box>
 	);
 }

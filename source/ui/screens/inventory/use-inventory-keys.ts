@@ -2,12 +2,14 @@ import {existsSync} from 'node:fs';
 import {extname, resolve} from 'node:path';
 import {inert} from '../../../inert.js';
 import {ExportExistsError, exportRows} from '../../../inventory/export-file.js';
+import {openAtEnd} from '../../../inventory/filter/parse.js';
 import {useNavigation, useServices} from '../../context.js';
 import {errorLine} from '../../error-line.js';
 import {useKeys} from '../../hooks/use-keys.js';
 import type {SortKey} from '../../inventory/columns.js';
 import {commandFor} from '../../keymap.js';
 import type {InventorySpec} from '../../routes.js';
+import {filterHelpText} from './FilterHelp.js';
 import {exportBase, exportedNotice, markAllNotice, vaultOf} from './inventory-status.js';
 import type {InventoryState} from './use-inventory-state.js';
 
@@ -24,7 +26,7 @@ function freeName(folder: string, base: string, ext: string): string {
  * and inventory scopes), the details view's, and the export dialog's (the
  * setup scope). Returns the export itself, which the overwrite question runs.
  */
-export function useInventoryKeys(state: InventoryState, spec: InventorySpec, active: boolean): {runExport: (overwrite: boolean) => void} {
+export function useInventoryKeys(state: InventoryState, spec: InventorySpec, active: boolean): {runExport: (overwrite: boolean) => void; openFilterHelp: (text: string) => boolean} {
 	const services = useServices();
 	const navigation = useNavigation();
 	const {load, store, filter, columns, ui, dispatch, mask, order, view, marks, list, current} = state;
@@ -96,7 +98,23 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 		navigation.push({screen: 'restore-preview', selection: {vaultName, store, rows, which, filter: which === 'shown' && state.applied ? state.applied : null, inventory}});
 	};
 
+	/** ? at the / prompt: the filter language, unless the text ends inside a /regex/ or "quote" (then ? is typed). */
+	const openFilterHelp = (text: string): boolean => {
+		if (openAtEnd(text)) return false;
+		dispatch({type: 'filterHelp', open: true});
+		return true;
+	};
+
+	// The filter help over the table: Esc or ? (the pager's keys) go back to the prompt, its text kept.
 	useKeys((input, key) => {
+		const command = commandFor(['pager'], input, key);
+		const max = Math.max(0, filterHelpText().length - state.tableHeight);
+		if (command === 'back') dispatch({type: 'filterHelp', open: false});
+		else if (command === 'down' || command === 'up') dispatch({type: 'scrollFilterHelp', by: command === 'down' ? 1 : -1, max});
+	}, active && ui.filterHelp !== undefined && filter.editing);
+
+	useKeys((input, key) => {
+		if (ui.filterHelp) return;
 		// While the / prompt is open, letters are the filter's; the arrows and page keys still move the selection.
 		if (filter.editing && !(key.upArrow || key.downArrow || key.pageUp || key.pageDown)) return;
 		const command = commandFor(['list', 'inventory', 'global'], input, key);
@@ -213,5 +231,5 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 		}
 	}, active && mode === 'export' && !dialog?.exists);
 
-	return {runExport};
+	return {runExport, openFilterHelp};
 }

@@ -19,6 +19,8 @@ import {withExtension, type Notice} from './inventory-status.js';
 export type InventoryUi = {
 	sort: {key?: SortKey; descending: boolean};
 	mode: 'table' | 'details' | 'export';
+	/** The filter language shown over the table (? at the / prompt; the prompt keeps its text). */
+	filterHelp?: {offset: number};
 	dialog?: ExportDialogState;
 	notice?: Notice;
 	/** Bumped when the marks (a mutable set) change, so the screen draws again. */
@@ -26,7 +28,7 @@ export type InventoryUi = {
 };
 export type InventoryAction =
 	| {type: 'sortNext'; keys: ReadonlyArray<SortKey | undefined>} | {type: 'sortReverse'}
-	| {type: 'openDetails'} | {type: 'closeDetails'}
+	| {type: 'openDetails'} | {type: 'closeDetails'} | {type: 'filterHelp'; open: boolean} | {type: 'scrollFilterHelp'; by: number; max: number}
 	| {type: 'notice'; notice: Notice} | {type: 'clearNotice'} | {type: 'marked'}
 	| {type: 'openExport'; dialog: ExportDialogState} | {type: 'closeExport'}
 	| {type: 'nextField'} | {type: 'prevField'} | {type: 'toggleRows'; canMark: boolean; shownLabel: string} | {type: 'toggleFormat'} | {type: 'editFile'; file: string}
@@ -44,6 +46,8 @@ export function inventoryReducer(state: InventoryUi, action: InventoryAction): I
 		case 'sortReverse': return {...state, sort: {...state.sort, descending: !state.sort.descending}};
 		case 'openDetails': return {...state, mode: 'details'};
 		case 'closeDetails': return {...state, mode: 'table'};
+		case 'filterHelp': return action.open ? {...state, filterHelp: state.filterHelp ?? {offset: 0}} : {...state, filterHelp: undefined};
+		case 'scrollFilterHelp': return state.filterHelp ? {...state, filterHelp: {offset: Math.max(0, Math.min(action.max, state.filterHelp.offset + action.by))}} : state;
 		case 'notice': return {...state, notice: action.notice};
 		case 'clearNotice': return state.notice ? {...state, notice: undefined} : state;
 		case 'marked': return {...state, markVersion: state.markVersion + 1};
