@@ -15,8 +15,8 @@ export type InventorySpec = {
 	/** Start with this filter and sort (thaw inventory --filter / --sort). */
 	filter?: string;
 	sort?: SortSpec;
-	/** Called after archive retrievals were started from the browser (the jobs screen reloads). */
-	onJobsStarted?: () => void;
+	/** Called after archive retrievals were started from the browser, with their job ids (the jobs screen reloads and shows them). */
+	onJobsStarted?: (jobIds: string[]) => void;
 };
 
 /** What the restore preview plans: inventory rows of a loaded store (the browser's marked rows, else those shown). */
@@ -33,6 +33,9 @@ export type RestoreSelection = {
 /** One archive to retrieve, as the retrieval screen shows it. */
 export type ArchiveToRetrieve = {archiveId: string; size: number; name: string};
 
+/** What came of a retrieval screen: archive ids whose jobs started (and the job ids), and those skipped because a job was already there. */
+export type RetrieveOutcome = {started: string[]; jobIds: string[]; skipped: string[]};
+
 export type Route =
 	| {screen: 'vaults'}
 	| {screen: 'jobs'; vaultName: string; notice?: string}
@@ -40,7 +43,7 @@ export type Route =
 	| {screen: 'download-setup'; vaultName: string; jobId: string; job?: Job}
 	| {screen: 'download'; vaultName: string; jobId: string; job?: Job; download: Download; outfile: string}
 	| {screen: 'inventory'; spec: InventorySpec}
-	| {screen: 'retrieve'; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: () => void}
+	| {screen: 'retrieve'; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: (outcome: RetrieveOutcome) => void}
 	| {screen: 'purge'; planDir: string}
 	| {screen: 'restore-preview'; selection: RestoreSelection}
 	| {screen: 'restore'; planDir: string; vaultName?: string}

@@ -24,7 +24,7 @@ async function browseFile(size = {columns: 80, rows: 24}): Promise<Harness> {
 	const list = descriptions.map((description, i) => ({ArchiveId: id(i + 1), ArchiveDescription: description, CreationDate: `2020-01-0${i + 1}T00:00:00Z`, Size: 1000 + i, SHA256TreeHash: hash(i + 1)}));
 	writeFileSync(file, JSON.stringify({VaultARN: 'arn:aws:glacier:us-east-1:1:vaults/v', InventoryDate: '2020-02-01T00:00:00Z', ArchiveList: list}));
 	const h = await startHarness({size, initial: [{screen: 'inventory', spec: {source: {kind: 'file', path: file}}}]});
-	await h.waitFor('5 archives, ');
+	await h.waitFor('5 archives, ', 15_000);
 	return h;
 }
 
@@ -36,9 +36,9 @@ describe('the filter prompt (issue 13 §5, §6)', () => {
 	it('? at the / prompt shows the filter language at 80x24; Esc and ? go back with the typed text kept', async () => {
 		harness = await browseFile();
 		await harness.press('/', ...'size>1');
-		await harness.waitFor('Filter / size>1');
+		await harness.waitFor('Filter / size>1', 15_000);
 		await harness.press('?');
-		let frame = await harness.waitFor('The filter language');
+		let frame = await harness.waitFor('The filter language', 15_000);
 		// What the parser takes: fields, comparisons with units, dates as periods, and/or/not, quoting.
 		for (const text of ['path:', 'desc:', 'id:', 'hash:', 'size>1GiB', 'KiB', 'created<', 'a partial date is a period', ' or ', '-tmp']) expect(frame).toContain(text);
 		expect(frame).toContain('Filter / size>1');
@@ -47,36 +47,36 @@ describe('the filter prompt (issue 13 §5, §6)', () => {
 		expect(fit.ok, JSON.stringify(fit)).toBe(true);
 		// Keys typed while it is open do not reach the prompt; Esc closes the help, not the filter.
 		await harness.press('x', keys.escape);
-		frame = await harness.waitFor(f => !f.includes('The filter language'));
+		frame = await harness.waitFor(f => !f.includes('The filter language'), 15_000);
 		expect(frame).toContain('Filter / size>1');
 		await harness.press('0', '0', '2');
-		frame = await harness.waitFor('Filter / size>1002');
+		frame = await harness.waitFor('Filter / size>1002', 15_000);
 		expect(names(frame)).toEqual(['2014/decoded.pdf', '2016/other.pdf']);
 		// ? closes it too.
 		await harness.press('?');
-		await harness.waitFor('The filter language');
+		await harness.waitFor('The filter language', 15_000);
 		await harness.press('?');
-		frame = await harness.waitFor(f => !f.includes('The filter language'));
+		frame = await harness.waitFor(f => !f.includes('The filter language'), 15_000);
 		expect(frame).toContain('Filter / size>1002');
 		await harness.press(keys.enter);
-		frame = await harness.waitFor('Filter: size>1002');
+		frame = await harness.waitFor('Filter: size>1002', 15_000);
 	});
 
 	it('? inside a /regex/ or "quotes" is typed, not the help', async () => {
 		harness = await browseFile();
 		await harness.press('/', ...'/img_00?1/');
-		let frame = await harness.waitFor('Filter / /img_00?1/');
+		let frame = await harness.waitFor('Filter / /img_00?1/', 15_000);
 		expect(frame).not.toContain('The filter language');
 		expect(names(frame)).toEqual(['2014/holiday/img_001.jpg']);
 		await harness.press(keys.escape, '/', '"', '?');
-		frame = await harness.waitFor('Filter / "?');
+		frame = await harness.waitFor('Filter / "?', 15_000);
 		expect(frame).not.toContain('The filter language');
 	});
 
 	it('fits a wide terminal too (200x50)', async () => {
 		harness = await browseFile({columns: 200, rows: 50});
 		await harness.press('/', '?');
-		const frame = await harness.waitFor('The filter language');
+		const frame = await harness.waitFor('The filter language', 15_000);
 		const fit = fitsIn(frame, 200, 50);
 		expect(fit.ok, JSON.stringify(fit)).toBe(true);
 	});
@@ -84,12 +84,12 @@ describe('the filter prompt (issue 13 §5, §6)', () => {
 	it('path: matches what the Path column shows, plain descriptions as well as decoded paths (80x24)', async () => {
 		harness = await browseFile();
 		await harness.press('/', ...'path:2014', keys.enter);
-		let frame = await harness.waitFor('Filter: path:2014');
+		let frame = await harness.waitFor('Filter: path:2014', 15_000);
 		expect(names(frame)).toEqual(['2014/holiday/img_001.jpg', '2014/holiday/img_002.jpg', '2014/decoded.pdf']);
 		expect(frame).toContain('shown 3,');
 		// desc: is the raw description: the decoded row's is mt2 …, not 2014/….
 		await harness.press(keys.escape, '/', ...'desc:2014', keys.enter);
-		frame = await harness.waitFor('Filter: desc:2014');
+		frame = await harness.waitFor('Filter: desc:2014', 15_000);
 		expect(names(frame)).toEqual(['2014/holiday/img_001.jpg', '2014/holiday/img_002.jpg']);
 	});
 });

@@ -304,7 +304,10 @@ describe('inventory browser', () => {
 		expect(retrievals.map(j => j.ArchiveId).sort()).toEqual([setup.added[0].archiveId, setup.added[1].archiveId].sort());
 		expect(retrievals.every(j => j.Tier === 'Bulk')).toBe(true);
 		for (const job of retrievals) expect(flat(frame)).toContain(job.JobId.slice(0, 40));
-		// Back in the jobs list, the new jobs show.
+		// Back in the browser the started ones are unmarked (issue 13 §6); in the jobs list, the new jobs show.
+		await harness.press(keys.escape);
+		frame = await harness.waitFor('Started 2 retrievals; those are unmarked.');
+		expect(frame).toContain('marked 0, 0 B');
 		await harness.press(keys.escape, keys.escape);
 		await harness.waitFor('3 jobs in mixed');
 	});

@@ -11,10 +11,11 @@ import {errorLine} from '../error-line.js';
 import {formatBytes, formatCount} from '../format.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {commandFor} from '../keymap.js';
-import type {ArchiveToRetrieve} from '../routes.js';
+import type {ArchiveToRetrieve, RetrieveOutcome} from '../routes.js';
 import {fit} from '../text.js';
+import {useExistingJobs} from './retrieve-existing.js';
 
-export type RetrieveProps = {width: number; height: number; active: boolean; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: () => void};
+export type RetrieveProps = {width: number; height: number; active: boolean; vaultName: string; archives: ArchiveToRetrieve[]; onStarted?: (outcome: RetrieveOutcome) => void};
 
 type Result = {archive: ArchiveToRetrieve; jobId?: string; error?: string};
 
@@ -46,7 +47,15 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 	const [results, setResults] = useState<Result[]>([]);
 	const [offset, setOffset] = useState(0);
 	const stopRef = useRef<AbortController | undefined>(undefined);
-	const total = archives.reduce((sum, a) => sum + a.size, 0);
+	// Archives that already have a job in progress or ready: skipped unless the person chooses to pay again.
+	const existing = useExistingJobs(vaultName, archives.map(a => a.archiveId));
+	const [again, setAgain] = useState(false);
+	const withJob = existing.checking ? [] : archives.filter(a => existing.byArchive.has(a.archiveId));
+	const toStart = again || withJob.length === 0 ? archives : archives.filter(a => !existing.checking && !existing.byArchive.has(a.archiveId));
+	const skipped = again ? [] : withJob;
+	const fields = withJob.length > 0 ? 3 : 2;
+	const total = toStart.reduce((sum, a) => sum + a.size, 0);
+	const allTotal = archives.reduce((sum, a) => sum + a.size, 0);
 
 	useEffect(() => {
 		navigation.setCapture(active);
@@ -63,20 +72,41 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 		setPhase('running');
 		const controller = new AbortController();
 		stopRef.current = controller;
-		const jobs = archives.map(archive => ({type: 'archive-retrieval' as const, archiveId: archive.archiveId, tier, description: description || undefined}));
+		const jobs = toStart.map(archive => ({type: 'archive-retrieval' as const, archiveId: archive.archiveId, tier, description: description || undefined}));
 		const done: Result[] = [];
 		initiateMany(connection, vaultName, jobs, {
 			concurrency: parallel,
 			signal: controller.signal,
 			onProgress(result) {
-				done.push({archive: archives[result.index], jobId: result.jobId, error: result.error === undefined ? undefined : errorLine(result.error)});
+				done.push({archive: toStart[result.index], jobId: result.jobId, error: result.error === undefined ? undefined : errorLine(result.error)});
 				setResults([...done]);
 			},
 		}).finally(() => {
 			setPhase('done');
-			if (done.some(r => r.jobId)) onStarted?.();
+			const started = done.filter(r => r.jobId);
+			onStarted?.({started: started.map(r => r.archive.archiveId), jobIds: started.map(r => r.jobId!), skipped: skipped.map(a => a.archiveId)});
 		});
 	};
+
+	// Enter: the confirmation, once it is known which archives already have a job (Enter while checking waits for that).
+	const [reviewWaiting, setReviewWaiting] = useState(false);
+	const review = () => {
+		if (existing.checking) {
+			setReviewWaiting(true);
+			return;
+		}
+
+		setReviewWaiting(false);
+		const problem = toStart.length === 0
+			? `${archives.length === 1 ? 'It already has' : `All ${count} already have`} a job in progress or ready: nothing to start.`
+			: checkJobDescription(description);
+		setError(problem);
+		if (!problem) setPhase('confirm');
+	};
+
+	useEffect(() => {
+		if (reviewWaiting && !existing.checking) review();
+	});
 
 	useKeys((input, key) => {
 		if (phase === 'running') {
@@ -94,18 +124,29 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 
 		const command = commandFor(['setup'], input, key);
 		if (command === 'back') navigation.pop();
-		else if (command === 'nextField' || command === 'prevField') setFocus(f => (f + 1) % 2);
-		else if (command === 'start') {
-			const problem = checkJobDescription(description);
-			setError(problem);
-			if (!problem) setPhase('confirm');
-		} else if (focus === 0 && command === 'choose') {
+		else if (command === 'nextField') setFocus(f => (f + 1) % fields);
+		else if (command === 'prevField') setFocus(f => (f + fields - 1) % fields);
+		else if (command === 'start') review(); else if (focus === 0 && command === 'choose') {
 			const step = key.leftArrow ? tiers.length - 1 : 1;
 			setTier(t => tiers[(tiers.indexOf(t) + step) % tiers.length]);
+		} else if (focus === 2 && command === 'choose') {
+			setAgain(a => !a);
+			setError(undefined);
 		}
 	}, active && phase !== 'confirm');
 
 	const count = `${formatCount(archives.length)} archive${archives.length === 1 ? '' : 's'}`;
+	const startCount = `${formatCount(toStart.length)} archive${toStart.length === 1 ? '' : 's'}`;
+	const existingLine = existing.checking
+		? {text: 'Checking which of these already have a retrieval job…', colour: 'gray'}
+		: existing.error
+			? {text: `Could not check for retrieval jobs already started (${existing.error}): any started again is billed again.`, colour: 'yellow'}
+			: withJob.length > 0
+				? {text: `${formatCount(withJob.length)} of ${count} already ha${withJob.length === 1 ? 's' : 've'} a job (in progress or ready): ${again ? 'billed again' : 'skipped'}.`, colour: 'yellow'}
+				: undefined;
+	const repeatLines = skipped.length > 0
+		? [`${formatCount(skipped.length)} that already ha${skipped.length === 1 ? 's' : 've'} a job in progress or ready: skipped.`]
+		: again && withJob.length > 0 ? [`${formatCount(withJob.length)} of them already ha${withJob.length === 1 ? 's' : 've'} a job in progress or ready: billed again.`] : [];
 	const billing = 'AWS bills every retrieval request and each GB retrieved (Expedited costs most); Standard takes 3-5 hours, Bulk 5-12, then each output stays 24 hours.';
 	const started = results.filter(r => r.jobId).length;
 	const failed = results.length - started;
@@ -121,8 +162,8 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 		return (
 			<Box flexDirection="column" width={width} height={height}>
 				<Line width={width} bold>{`Archive retrievals from '${inert(vaultName)}', ${tier} tier`}</Line>
-				<Line width={width} color={failed > 0 ? 'yellow' : undefined}>{`${phase === 'running' ? 'Starting' : 'Started'} ${formatCount(started)} of ${count}${failed ? `, ${formatCount(failed)} failed` : ''}${phase === 'done' && results.length < archives.length ? ` (stopped: ${formatCount(archives.length - results.length)} not started)` : ''}`}</Line>
-				<Line width={width}>{''}</Line>
+				<Line width={width} color={failed > 0 ? 'yellow' : undefined}>{`${phase === 'running' ? 'Starting' : 'Started'} ${formatCount(started)} of ${startCount}${failed ? `, ${formatCount(failed)} failed` : ''}${phase === 'done' && results.length < toStart.length ? ` (stopped: ${formatCount(toStart.length - results.length)} not started)` : ''}`}</Line>
+				<Line width={width} color="gray">{skipped.length > 0 ? `Skipped ${formatCount(skipped.length)} that already had a job in progress or ready (not billed again).` : ''}</Line>
 				{lines.map((l, i) => <Line key={i} width={width} color={l.colour}>{l.text}</Line>)}
 				<Box flexGrow={1} />
 				<Line width={width} color="gray">{phase === 'done' ? 'The new jobs show in the vault\'s jobs list (in progress); download each once it succeeds.' : ''}</Line>
@@ -133,18 +174,22 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Line width={width} bold>{`Retrieve ${count} (${formatBytes(total)}) from vault '${inert(vaultName)}'`}</Line>
+			<Line width={width} bold>{`Retrieve ${count} (${formatBytes(allTotal)}) from vault '${inert(vaultName)}'`}</Line>
 			<Line width={width} color="gray">{names}</Line>
 			<Line width={width}>{''}</Line>
 			<Box height={1} width={width}>
 				<Text color={focus === 0 ? 'cyan' : undefined} bold={focus === 0} wrap="truncate-end">{fit(`Tier: ${tiers.map(t => (t === tier ? `[${t}]` : ` ${t} `)).join(' ')}${focus === 0 ? '   ←/→ changes' : ''}`, width)}</Text>
 			</Box>
 			<TextInput label="Job description:" value={description} width={width} active={active && phase === 'form' && focus === 1} placeholder="(none)" onChange={setDescription} />
+			{withJob.length > 0
+				? <Box height={1} width={width}><Text color={focus === 2 ? 'cyan' : undefined} bold={focus === 2} wrap="truncate-end">{fit(`Already have a job: ${again ? ' skip them  [start again]' : '[skip them]  start again '}${focus === 2 ? '   ←/→ changes' : ''}`, width)}</Text></Box>
+				: undefined}
+			{existingLine ? <Line width={width} color={existingLine.colour}>{existingLine.text}</Line> : undefined}
 			<Line width={width}>{''}</Line>
 			<Wrapped width={width} maxLines={3} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Wrapped>
 			{error ? <Wrapped width={width} maxLines={3} color="red">{error}</Wrapped> : undefined}
 			{phase === 'confirm'
-				? <Confirm width={width} title={`Start ${formatCount(archives.length)} billed archive retrieval${archives.length === 1 ? '' : 's'}?`} lines={[`${count}, ${formatBytes(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, 'AWS bills each request and each GB retrieved.']} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
+				? <Confirm width={width} title={`Start ${formatCount(toStart.length)} billed archive retrieval${toStart.length === 1 ? '' : 's'}?`} lines={[`${startCount}, ${formatBytes(total)} (${formatCount(total)} bytes) in total, ${tier} tier: one job per archive.`, ...repeatLines, 'AWS bills each request and each GB retrieved.']} yes="start them" no="go back" onYes={start} onNo={() => setPhase('form')} />
 				: undefined}
 			<Box flexGrow={1} />
 			<StatusBar width={width} text={phase === 'confirm' ? 'y starts (billed)  n/Esc goes back to the form' : 'Tab/↓ next field  ←/→ choose  Enter review and start  Esc back'} />

@@ -45,6 +45,17 @@ export function withExtension(file: string, format: ExportFormat): string {
 
 type Totals = {count: number; bytes: number};
 
+/** After the retrieval screen: what started, what was skipped (it had a job), and what stays marked. */
+export function retrievalNotice(outcome: {started: string[]; skipped: string[]}, marked: number): Notice {
+	const left = marked - outcome.started.length - outcome.skipped.length;
+	const parts = [
+		outcome.started.length > 0 ? `Started ${plural(outcome.started.length, 'retrieval')}` : 'Started no retrieval',
+		outcome.skipped.length > 0 ? `skipped ${formatCount(outcome.skipped.length)} that had one` : '',
+	].filter(Boolean).join(', ');
+	const unmarked = outcome.started.length + outcome.skipped.length > 0 ? '; those are unmarked' : '';
+	return {text: `${parts}${unmarked}${left > 0 ? `; ${formatCount(left)} not started stay${left === 1 ? 's' : ''} marked` : ''}.`, tone: left > 0 ? 'warn' : 'normal'};
+}
+
 /** The bold line under the table: all archives, those shown (when filtered) and those marked. */
 export function totalsLine(all: Totals, shown: Totals | undefined, marked: Totals): string {
 	return `${plural(all.count, 'archive')}, ${humanSize(all.bytes)}${shown ? ` · shown ${formatCount(shown.count)}, ${humanSize(shown.bytes)}` : ''} · marked ${formatCount(marked.count)}, ${humanSize(marked.bytes)}`;

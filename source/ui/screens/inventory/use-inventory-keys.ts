@@ -10,7 +10,7 @@ import type {SortKey} from '../../inventory/columns.js';
 import {commandFor} from '../../keymap.js';
 import type {InventorySpec} from '../../routes.js';
 import {filterHelpText} from './FilterHelp.js';
-import {exportBase, exportedNotice, markAllNotice, vaultOf} from './inventory-status.js';
+import {exportBase, exportedNotice, markAllNotice, retrievalNotice, vaultOf} from './inventory-status.js';
 import type {InventoryState} from './use-inventory-state.js';
 
 /** A file name in `folder` that does not exist yet: base.ext, else base-2.ext, base-3.ext... */
@@ -82,7 +82,14 @@ export function useInventoryKeys(state: InventoryState, spec: InventorySpec, act
 
 		const rows = marks.rows(order);
 		const archives = Array.from(rows, i => ({archiveId: store.archiveId(i), size: store.sizes[i], name: inert(store.displayName(i))}));
-		navigation.push({screen: 'retrieve', vaultName, archives, onStarted: spec.onJobsStarted});
+		navigation.push({screen: 'retrieve', vaultName, archives, onStarted(outcome) {
+			// Archives with a job now (started, or skipped as they had one) are unmarked, so a again never offers to pay for them twice.
+			const done = new Set([...outcome.started, ...outcome.skipped]);
+			for (const [k, row] of rows.entries()) if (done.has(archives[k].archiveId)) marks.set(row, false);
+			marked();
+			dispatch({type: 'notice', notice: retrievalNotice(outcome, rows.length)});
+			if (outcome.jobIds.length > 0) spec.onJobsStarted?.(outcome.jobIds);
+		}});
 	};
 
 	const restore = () => {

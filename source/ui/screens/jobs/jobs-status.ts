@@ -23,6 +23,30 @@ export function explainJob(job: Job, now: number): {text: string; tone: Tone} {
 	return {text: `Ready, ${left}${expiry.kind === 'left' && expiry.soon ? ' (less than 2 hours!)' : ''}. ${what}.`, tone: expiry.kind === 'left' && expiry.soon ? 'warn' : 'normal'};
 }
 
+/** The text the / filter of the jobs list searches. */
+export function jobText(j: Job): string {
+	return `${j.JobDescription ?? ''} ${j.JobId} ${j.ArchiveId ?? ''} ${actionLabel(j)} ${statusLabel(j)} ${j.Tier ?? ''}`;
+}
+
+/** A job as a person knows it: its description, else the start of its id. */
+function jobName(job: Job): string {
+	return job.JobDescription ? `'${inert(job.JobDescription)}'` : `${inert(job.JobId.slice(0, 12))}…`;
+}
+
+/** Jobs just started that a filter hid: which filters were cleared so that they show. */
+export function revealedNotice(jobs: readonly Job[], cleared: Pick<JobsView, 'statusFilter' | 'actionFilter' | 'text'>): {text: string; tone: Tone} {
+	const what = jobs.length === 1 ? `The new ${actionLabel(jobs[0])} job ${jobName(jobs[0])} was` : `${formatCount(jobs.length)} new jobs were`;
+	return {text: `${what} hidden by the filter (${filtersText(cleared)}): cleared, so all show.`, tone: 'warn'};
+}
+
+/** Jobs the last load listed and this one does not: expired (Glacier keeps output 24 hours), or no longer listed. */
+export function goneNotice(jobs: readonly Job[]): {text: string; tone: Tone} {
+	const expired = jobs.filter(j => j.StatusCode === 'Succeeded');
+	const why = expired.length === jobs.length ? 'expired (Glacier keeps job output 24 hours after it completes) and left the list' : 'left Glacier\'s list (it drops jobs some time after they end)';
+	const names = jobs.slice(0, 2).map(j => jobName(j)).join(', ') + (jobs.length > 2 ? `, ${formatCount(jobs.length - 2)} more` : '');
+	return {text: `${jobs.length === 1 ? `The ${actionLabel(jobs[0])} job ${names}` : `${formatCount(jobs.length)} jobs (${names})`} ${why}.`, tone: 'warn'};
+}
+
 export type JobsView = {vaultName: string; shown: number; total: number; statusFilter: number; actionFilter: number; text: string; loading: boolean; pages: number; running: boolean; error?: string};
 
 /** The filters in force, in words ('' when none). */

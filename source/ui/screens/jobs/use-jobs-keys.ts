@@ -8,10 +8,11 @@ import type {useJobsState} from './use-jobs-state.js';
 /** The jobs screen's keys: the shared list keys, then open, save, the two filters and new retrievals. */
 export function useJobsKeys(state: ReturnType<typeof useJobsState>, vaultName: string, active: boolean): void {
 	const navigation = useNavigation();
-	const {list, filter, dispatch, sort, cursor, job, now} = state;
+	const {list, filter, dispatch, sort, cursor, job, now, showStarted} = state;
 	const newJob = (kind: 'inventory' | 'archive') => {
 		navigation.push({screen: 'new-job', vaultName, kind, onStarted(jobId) {
 			dispatch({type: 'notice', notice: {text: `Started ${kind} retrieval ${inert(jobId.slice(0, 20))}…; it shows here as in progress and refreshes on its own.`, tone: 'normal'}});
+			showStarted([jobId]);
 			list.reload();
 		}});
 	};
@@ -40,7 +41,10 @@ export function useJobsKeys(state: ReturnType<typeof useJobsState>, vaultName: s
 			switch (command) {
 				case 'open': {
 					if (!job || !ready()) return;
-					if (isInventory(job)) navigation.push({screen: 'inventory', spec: {source: {kind: 'job', vaultName, jobId: job.JobId, job}, onJobsStarted: () => list.reload()}});
+					if (isInventory(job)) navigation.push({screen: 'inventory', spec: {source: {kind: 'job', vaultName, jobId: job.JobId, job}, onJobsStarted(jobIds) {
+						showStarted(jobIds);
+						list.reload();
+					}}});
 					else navigation.push({screen: 'download-setup', vaultName, jobId: job.JobId, job});
 					break;
 				}
