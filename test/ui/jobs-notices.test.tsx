@@ -86,7 +86,7 @@ describe('the jobs list tells what it no longer shows (issue 13 §6)', () => {
 		// Two hours on, its output has expired: Glacier no longer lists it.
 		clock.now = start + (2 * hour);
 		await h.press('r');
-		frame = await h.waitFor(f => flat(f).includes('The archive job \'nearly gone\' expired (Glacier keeps job output 24 hours after it completes) and left the list.'), 15_000);
+		frame = await h.waitFor(f => flat(f).includes('Expired, gone from Glacier\'s list: archive job \'nearly gone\' (job output stays 24 hours after the job completes).'), 15_000);
 		expect(frame).toContain('2 jobs in photos');
 		expect(frame).not.toMatch(/archive\s+succeeded.*nearly gone/);
 		expect(fitsIn(frame, 80, 24).ok).toBe(true);

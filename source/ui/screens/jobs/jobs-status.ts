@@ -28,9 +28,11 @@ export function jobText(j: Job): string {
 	return `${j.JobDescription ?? ''} ${j.JobId} ${j.ArchiveId ?? ''} ${actionLabel(j)} ${statusLabel(j)} ${j.Tier ?? ''}`;
 }
 
-/** A job as a person knows it: its description, else the start of its id. */
+/** A job as a person knows it: its description (the start of a long one), else the start of its id. */
 function jobName(job: Job): string {
-	return job.JobDescription ? `'${inert(job.JobDescription)}'` : `${inert(job.JobId.slice(0, 12))}…`;
+	if (!job.JobDescription) return `${inert(job.JobId.slice(0, 12))}…`;
+	const chars = [...inert(job.JobDescription)];
+	return `'${chars.length > 32 ? `${chars.slice(0, 31).join('')}…` : chars.join('')}'`;
 }
 
 /** Jobs just started that a filter hid: which filters were cleared so that they show. */
@@ -39,12 +41,17 @@ export function revealedNotice(jobs: readonly Job[], cleared: Pick<JobsView, 'st
 	return {text: `${what} hidden by the filter (${filtersText(cleared)}): cleared, so all show.`, tone: 'warn'};
 }
 
-/** Jobs the last load listed and this one does not: expired (Glacier keeps output 24 hours), or no longer listed. */
+/** Jobs the last load listed and this one does not: expired (Glacier keeps output 24 hours), or no longer listed. The verdict first, so that 2 lines at 80 columns keep it. */
 export function goneNotice(jobs: readonly Job[]): {text: string; tone: Tone} {
-	const expired = jobs.filter(j => j.StatusCode === 'Succeeded');
-	const why = expired.length === jobs.length ? 'expired (Glacier keeps job output 24 hours after it completes) and left the list' : 'left Glacier\'s list (it drops jobs some time after they end)';
+	const expired = jobs.every(j => j.StatusCode === 'Succeeded');
 	const names = jobs.slice(0, 2).map(j => jobName(j)).join(', ') + (jobs.length > 2 ? `, ${formatCount(jobs.length - 2)} more` : '');
-	return {text: `${jobs.length === 1 ? `The ${actionLabel(jobs[0])} job ${names}` : `${formatCount(jobs.length)} jobs (${names})`} ${why}.`, tone: 'warn'};
+	const what = jobs.length === 1 ? `${actionLabel(jobs[0])} job ${names}` : `${formatCount(jobs.length)} jobs: ${names}`;
+	return {
+		text: expired
+			? `Expired, gone from Glacier's list: ${what} (job output stays 24 hours after the job completes).`
+			: `Gone from Glacier's list (it drops jobs some time after they end): ${what}.`,
+		tone: 'warn',
+	};
 }
 
 export type JobsView = {vaultName: string; shown: number; total: number; statusFilter: number; actionFilter: number; text: string; loading: boolean; pages: number; running: boolean; error?: string};

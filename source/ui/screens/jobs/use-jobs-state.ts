@@ -69,15 +69,21 @@ export function useJobsState(vaultName: string, initialNotice: string | undefine
 
 	// Jobs just started (here, or from the inventory browser): once a load lists them, a filter that hides them
 	// is cleared and the notice says so, so that a new job never seems missing.
-	const [started, setStarted] = useState<{ids: readonly string[]; before: readonly Job[]}>();
+	const [started, setStarted] = useState<{ids: readonly string[]; before: readonly Job[]; loads: number}>();
 	// The rows listed now (a callback made renders ago must not compare with the rows of then: a quiet reload may have come since).
 	const itemsNow = useRef(list.items);
 	itemsNow.current = list.items;
 	const {setText} = filter;
 	useEffect(() => {
 		if (!started || list.loading || list.items === started.before) return;
-		setStarted(undefined);
 		const jobs = list.items.filter(j => started.ids.includes(j.JobId));
+		// A load that began before the jobs did (a quiet reload in flight) does not list them yet: wait for the next few.
+		if (jobs.length === 0 && started.loads < 3) {
+			setStarted({...started, before: list.items, loads: started.loads + 1});
+			return;
+		}
+
+		setStarted(undefined);
 		const hidden = jobs.filter(j => !rows.includes(j));
 		if (hidden.length === 0) return;
 		const status = statusFilters[statusFilter] !== undefined && hidden.some(j => j.StatusCode !== statusFilters[statusFilter]);
@@ -99,5 +105,5 @@ export function useJobsState(vaultName: string, initialNotice: string | undefine
 		if (gone.length > 0) dispatch({type: 'notice', notice: goneNotice(gone)});
 	}, [list.loading, list.error, list.items, started]);
 
-	return {list, filter, filters, dispatch, sort, columns, rows, cursor, job: rows[cursor.cursor], now, running, showStarted: (ids: readonly string[]) => setStarted({ids, before: itemsNow.current})};
+	return {list, filter, filters, dispatch, sort, columns, rows, cursor, job: rows[cursor.cursor], now, running, showStarted: (ids: readonly string[]) => setStarted({ids, before: itemsNow.current, loads: 0})};
 }
