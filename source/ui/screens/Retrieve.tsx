@@ -138,9 +138,9 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 	const count = `${formatCount(archives.length)} archive${archives.length === 1 ? '' : 's'}`;
 	const startCount = `${formatCount(toStart.length)} archive${toStart.length === 1 ? '' : 's'}`;
 	const existingLine = existing.checking
-		? {text: 'Checking which of these already have a retrieval job…', colour: 'gray'}
+		? {text: 'Checking whether any of these already has a retrieval job (a moment).', colour: 'gray'}
 		: existing.error
-			? {text: `Could not check for retrieval jobs already started (${existing.error}): any started again is billed again.`, colour: 'yellow'}
+			? {text: `Any of these with a job already would be billed again: could not check (${existing.error}).`, colour: 'yellow'}
 			: withJob.length > 0
 				? {text: `${formatCount(withJob.length)} of ${count} already ha${withJob.length === 1 ? 's' : 've'} a job (in progress or ready): ${again ? 'billed again' : 'skipped'}.`, colour: 'yellow'}
 				: undefined;
@@ -184,7 +184,7 @@ export function Retrieve({width, height, active, vaultName, archives, onStarted}
 			{withJob.length > 0
 				? <Box height={1} width={width}><Text color={focus === 2 ? 'cyan' : undefined} bold={focus === 2} wrap="truncate-end">{fit(`Already have a job: ${again ? ' skip them  [start again]' : '[skip them]  start again '}${focus === 2 ? '   ←/→ changes' : ''}`, width)}</Text></Box>
 				: undefined}
-			{existingLine ? <Line width={width} color={existingLine.colour}>{existingLine.text}</Line> : undefined}
+			{existingLine ? <Wrapped width={width} maxLines={4} color={existingLine.colour}>{existingLine.text}</Wrapped> : undefined}
 			<Line width={width}>{''}</Line>
 			<Wrapped width={width} maxLines={3} color="yellow">{`Retrievals are billed by AWS. ${billing}`}</Wrapped>
 			{error ? <Wrapped width={width} maxLines={3} color="red">{error}</Wrapped> : undefined}
