@@ -44,6 +44,8 @@ export type Harness = {
 	press(...input: string[]): Promise<void>;
 	/** How many frames Ink has written so far (for frame-rate checks). */
 	frameCount(): number;
+	/** Every frame Ink has written so far, without colour codes (for what scrolled past). */
+	allFrames(): string[];
 	close(): Promise<void>;
 };
 
@@ -97,6 +99,7 @@ export async function startHarness(options: {
 			throw new Error(`timed out waiting for ${String(check)}; last frame:\n${frame()}`);
 		},
 		frameCount: () => instance.frames.length,
+		allFrames: () => instance.frames.map(written => written.replace(ansi, '')),
 		async press(...input) {
 			for (const key of input) {
 				instance.stdin.write(key);
