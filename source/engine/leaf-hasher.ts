@@ -6,8 +6,8 @@
  * cross.
  *
  * Measured (1 GiB from nginx on loopback to tmpfs, 2 cores, perf):
- * - The worker writes too, one leaf at a time: libuv's four pool threads
- *   writing the slots of eight chunks at once spent ~1.7 s of CPU in the kernel for what one
+ * - The worker writes too: libuv's four pool threads writing the slots of
+ *   eight chunks at once spent ~1.7 s of CPU in the kernel for what one
  *   sequential writer does in ~0.2-0.5 s (contention on the file's lock),
  *   and each write's wake-up took the event loop's core away from it.
  * - Transferred, not shared: copying socket pieces into a SharedArrayBuffer
@@ -24,36 +24,28 @@ import {write} from 'node:fs';
 import {Worker} from 'node:worker_threads';
 
 // CommonJS from a string, so it runs from source and build alike. With an fd,
-// the leaf is written at its place (pwrite, all of it) by one pool thread at a
-// time while this thread hashes it and the next leaves: hashing and writing
-// overlap instead of taking turns on one thread (1 GiB from nginx to tmpfs, 2
-// cores, load ~11: median wall 4.64 s against 5.69 s, ~0.2 s more CPU). The
-// slot goes back with the answer once both are done, either way.
+// the leaf is hashed and then written at its place (pwrite, all of it); the
+// slot goes back with the answer either way.
 const workerSource = `
 const {parentPort} = require('node:worker_threads');
 const {createHash} = require('node:crypto');
-const {write} = require('node:fs');
-// One write at a time (a pool thread), overlapping the next leaves' hashing here.
-let writes = Promise.resolve();
-const writeAll = (fd, view, position) => new Promise((resolve, reject) => {
-	const step = done => {
-		if (done >= view.length) return resolve();
-		write(fd, view, done, view.length - done, position + done, (error, wrote) => {
-			if (error) reject(error);
-			else if (wrote <= 0) reject(Object.assign(new Error('write wrote nothing'), {code: 'EIO'}));
-			else step(done + wrote);
-		});
-	};
-	step(0);
-});
+const {writeSync} = require('node:fs');
 parentPort.on('message', ({id, buffer, length, fd, position}) => {
 	const view = new Uint8Array(buffer, 0, length);
-	const written = fd === undefined ? undefined : (writes = writes.then(() => writeAll(fd, view, position)));
 	const digest = createHash('sha256').update(view).digest();
-	const answer = error => parentPort.postMessage({id, buffer, error, digest: error ? undefined : digest.buffer.slice(digest.byteOffset, digest.byteOffset + 32)}, [buffer]);
-	if (written) written.then(() => answer(undefined), caught => answer({code: caught.code, message: caught.message}));
-	else answer(undefined);
-	if (written) writes = written.catch(() => undefined);
+	let error;
+	if (fd !== undefined) {
+		try {
+			for (let done = 0; done < length;) {
+				const wrote = writeSync(fd, view, done, length - done, position + done);
+				if (wrote <= 0) throw Object.assign(new Error('write wrote nothing'), {code: 'EIO'});
+				done += wrote;
+			}
+		} catch (caught) {
+			error = {code: caught.code, message: caught.message};
+		}
+	}
+	parentPort.postMessage({id, buffer, error, digest: error ? undefined : digest.buffer.slice(digest.byteOffset, digest.byteOffset + 32)}, [buffer]);
 });
 `;
 
