@@ -26,6 +26,9 @@ describe('the inventory status lines', () => {
 		expect(infoLine(v)).toEqual({text: 'Reading x.csv: 512 B of 1.00 KiB (50%), 1 archive…', tone: 'normal'});
 		expect(infoLine({...v, error: 'gone'})).toEqual({text: 'Could not read x.csv: gone', tone: 'error'});
 		expect(infoLine({...v, loading: false, filterText: 'a\u001B'}).text).toBe('Filter: a\\x1b   (/ edits, Esc clears)');
+		// At 80 columns the filter hint is whole; a long source is what is cut (seen in tmux at 80x24).
+		const job = infoLine({...v, loading: false, from: "inventory job mQI1nSKvW2xY… of 'photos-2014-backups-from-the-old-nas'"}).text;
+		expect(job.slice(0, 80)).toMatch(/^\/ filters, e\.g\. size>1GiB created<2015 -tmp · from inventory job/);
 	});
 
 	it('the status line: busy first, then filter problems, notices, what to do after an error, the row', () => {

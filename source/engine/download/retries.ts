@@ -66,9 +66,13 @@ export class ChunkRetries {
 		return undefined;
 	}
 
-	/** The download is stopping: no retry starts. */
+	/** The download is stopping: no retry starts, and a chunk that was waiting for one is back to waiting (not "retrying"). */
 	clear(): void {
-		for (const timer of this.timers.values()) clearTimeout(timer);
+		for (const [index, timer] of this.timers) {
+			clearTimeout(timer);
+			this.settings.store.updateChunk(index, {state: 'pending'});
+		}
+
 		this.timers.clear();
 	}
 }

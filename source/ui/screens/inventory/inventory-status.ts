@@ -82,7 +82,8 @@ export function infoLine(v: InfoView): Notice {
 	if (v.filterText) return {text: `Filter: ${inert(v.filterText)}   (/ edits, Esc clears)`, tone: 'normal'};
 	if (skipped) return {text: skipped, tone: 'warn'};
 	const format = v.result ? `${v.result.format === 'glacier-csv' ? 'Glacier CSV' : v.result.format.toUpperCase()} ` : '';
-	return {text: `${format}from ${v.from}. / filters: size>1GiB created<2015 -tmp`, tone: 'normal'};
+	// The hint first: at 80 columns a long source (a file's path, a vault's name) is what gets cut.
+	return {text: `/ filters, e.g. size>1GiB created<2015 -tmp · ${format}from ${v.from}`, tone: 'normal'};
 }
 
 export type StatusView = {
