@@ -426,6 +426,14 @@ if (medians.has('node:http') && medians.has('aws')) {
 	console.log(`floor: node:http alone (no hash, no write, no SDK) takes ${f2(floor.wall)} s and ${f2(floor.user + floor.system)} s of CPU on one event loop = ${(floor.wall / medians.get('aws').wall).toFixed(2)} of aws; raw sockets ${f2(medians.get('raw socket')?.wall)} s`);
 }
 
+if (medians.has('curl') && medians.has('aws')) {
+	// The limit under the 0.5 target: curl only receives and writes the file (no hash, no checks), and
+	// every client that saves the output has that work to do.
+	const curl = medians.get('curl');
+	const curlRatio = curl.wall / medians.get('aws').wall;
+	console.log(`limit: curl (receive and write only) takes ${f2(curl.wall)} s and ${f2(curl.user + curl.system)} s of CPU = ${curlRatio.toFixed(2)} of aws: ${curlRatio > 0.5 ? 'on this machine no client that writes the file reaches 0.5 of aws' : 'a client that writes the file can reach 0.5 of aws here'}`);
+}
+
 console.log(`load after: ${uptime()}`);
 
 if (!values['no-loop'] && loopRounds > 0) {
