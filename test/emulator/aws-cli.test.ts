@@ -52,8 +52,8 @@ describe.skipIf(!hasAws)('the AWS CLI against the emulator', () => {
 
 	it('get-job-output of a whole archive: botocore\'s tree hash of the file equals DescribeJob and the printed checksum', async () => {
 		const file = join(dir, 'whole.bin');
-		const printed = await aws('get-job-output', '--account-id', '-', '--vault-name', 'cli-vault', '--job-id', jobId, file);
-		const described = await aws('describe-job', '--account-id', '-', '--vault-name', 'cli-vault', '--job-id', jobId);
+		const printed = await aws('get-job-output', '--account-id', '-', '--vault-name', 'cli-vault', `--job-id=${jobId}`, file);
+		const described = await aws('describe-job', '--account-id', '-', '--vault-name', 'cli-vault', `--job-id=${jobId}`);
 		const computed = await botocoreTreeHash(file);
 		expect(printed).toMatchObject({status: 200, acceptRanges: 'bytes', contentType: 'application/octet-stream', archiveDescription: 'thesis-final.tar'});
 		expect(difference(readFileSync(file), e.archiveBytes('cli-vault', archiveId, 0, size - 1))).toBe('');
@@ -64,11 +64,11 @@ describe.skipIf(!hasAws)('the AWS CLI against the emulator', () => {
 
 	it('an aligned 1 MiB --range gets a checksum, an unaligned one none', async () => {
 		const aligned = join(dir, 'aligned.bin');
-		const printed = await aws('get-job-output', '--account-id', '-', '--vault-name', 'cli-vault', '--job-id', jobId, '--range', `bytes=${MiB}-${(2 * MiB) - 1}`, aligned);
+		const printed = await aws('get-job-output', '--account-id', '-', '--vault-name', 'cli-vault', `--job-id=${jobId}`, '--range', `bytes=${MiB}-${(2 * MiB) - 1}`, aligned);
 		expect(printed).toMatchObject({status: 206, contentRange: `bytes ${MiB}-${(2 * MiB) - 1}/${size}`});
 		expect(printed.checksum).toBe(await botocoreTreeHash(aligned));
 		const unaligned = join(dir, 'unaligned.bin');
-		const other = await aws('get-job-output', '--account-id', '-', '--vault-name', 'cli-vault', '--job-id', jobId, '--range', `bytes=1000-${MiB + 999}`, unaligned);
+		const other = await aws('get-job-output', '--account-id', '-', '--vault-name', 'cli-vault', `--job-id=${jobId}`, '--range', `bytes=1000-${MiB + 999}`, unaligned);
 		expect(other).toMatchObject({status: 206, contentRange: `bytes 1000-${MiB + 999}/${size}`});
 		expect(other).not.toHaveProperty('checksum');
 		expect(readFileSync(unaligned).length).toBe(MiB);
