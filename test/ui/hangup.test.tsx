@@ -61,7 +61,18 @@ describe('the terminal goes away during a download', () => {
 			await handle.read(buffer, 0, 2 * MiB, 0).finally(async () => handle.close());
 			return buffer.equals(truth);
 		}, 'two whole leaves in the .part', screen);
-		process.emit('SIGHUP', 'SIGHUP');
+		// Ink's signal-exit re-raises the signal (process.kill of this process) when it counts as
+		// many listeners as it has subscribers. Test files share this worker (isolate: false), and an
+		// Ink that another file left mounted adds a subscriber: the re-raise would then kill the
+		// worker, which no real thaw (one Ink, plus its own listener) ever sees. Only that is held here.
+		const realKill = process.kill;
+		process.kill = ((pid: number, signal?: string | number) => (pid === process.pid ? true : realKill.call(process, pid, signal))) as typeof process.kill;
+		try {
+			process.emit('SIGHUP', 'SIGHUP');
+		} finally {
+			process.kill = realKill;
+		}
+
 		expect(await exited).toBe(130);
 		const journal = await readJournal(journalPath(file));
 		expect([...journal!.leaves.values()].map(entry => [entry.index, entry.leaves.length / 64])).toEqual([[0, 2]]);
