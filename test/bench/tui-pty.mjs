@@ -6,7 +6,7 @@
 import {spawn} from 'node:child_process';
 
 const relay = `
-import fcntl, os, pty, select, struct, sys, termios
+import fcntl, os, pty, select, signal, struct, sys, termios
 rows, columns = int(sys.argv[1]), int(sys.argv[2])
 pid, fd = pty.fork()
 if pid == 0:
@@ -27,6 +27,9 @@ while True:
     if 0 in r:
         data = os.read(0, 1024)
         if not data:
+            # Whoever drives the relay is gone (it ended, or failed before it could quit thaw):
+            # hang up on thaw as a closed terminal would, instead of waiting for it forever.
+            os.kill(pid, signal.SIGHUP)
             break
         os.write(fd, data)
 _, status = os.waitpid(pid, 0)
