@@ -13,6 +13,7 @@ import {describeHeaderDifference, JOURNAL_VERSION, JournalWriter, readJournal, t
 import type {DownloadPlan} from '../job-plan.js';
 import type {Chunk} from '../ranges.js';
 import {LEAF_SIZE, MiB, TreeHasher} from '../tree-hash.js';
+import {groupSync, syncDirectory, type SyncState} from './durable.js';
 
 export function partPath(outfile: string): string {
 	return `${outfile}.part`;
@@ -387,42 +388,6 @@ export class PartFile {
 	}
 }
 
-/** One fsync at a time per file and kind; a call while one runs is covered by the next one, shared by all who asked meanwhile. */
-async function groupSync(state: SyncState, slot: 'data' | 'journal', sync: () => Promise<void>): Promise<void> {
-	const running = state[slot];
-	if (running) {
-		state[`${slot}Next`] ??= running.catch(() => undefined).then(async () => {
-			state[`${slot}Next`] = undefined;
-			const next = sync();
-			state[slot] = next;
-			try {
-				await next;
-			} finally {
-				if (state[slot] === next) state[slot] = undefined;
-			}
-		});
-		return state[`${slot}Next`];
-	}
-
-	const mine = sync();
-	state[slot] = mine;
-	try {
-		await mine;
-	} finally {
-		if (state[slot] === mine) state[slot] = undefined;
-	}
-}
-
-type SyncState = {data?: Promise<void>; dataNext?: Promise<void>; journal?: Promise<void>; journalNext?: Promise<void>};
-
-/**
- * fsync a file's folder so its rename is durable. Group commit: while one
- * fsync of a folder runs, every rename that asks meanwhile waits for the one
- * next fsync, which covers them all; dozens of small downloads finishing
- * into one folder cost two fsyncs at a time, not dozens.
- */
-const folderSyncs = new Map<string, Array<() => void>>();
-
 /** Create the .part: never through a link, never into a file that is there. */
 async function openNew(part: string): Promise<FileHandle> {
 	return open(part, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | constants.O_NOFOLLOW, 0o644);
@@ -448,42 +413,6 @@ async function clearPart(outfile: string, ours: boolean, overwrite: boolean | un
 	}
 
 	await unlink(part);
-}
-
-async function syncDirectory(file: string): Promise<void> {
-	const slash = file.lastIndexOf('/');
-	const directory = slash === -1 ? '.' : (slash === 0 ? '/' : file.slice(0, slash));
-	const waiting = folderSyncs.get(directory);
-	return new Promise<void>(resolve => {
-		if (waiting) {
-			waiting.push(resolve);
-			return;
-		}
-
-		const queue = [resolve];
-		folderSyncs.set(directory, queue);
-		void (async () => {
-			while (queue.length > 0) {
-				// Every rename that asked before this fsync started is covered by it.
-				const batch = queue.splice(0);
-				 
-				await syncFolder(directory);
-				for (const done of batch) done();
-			}
-
-			folderSyncs.delete(directory);
-		})();
-	});
-}
-
-async function syncFolder(directory: string): Promise<void> {
-	try {
-		const handle = await open(directory, 'r');
-		await handle.sync().catch(() => undefined);
-		await handle.close();
-	} catch {
-		// Not every platform can open or fsync a directory; the rename itself is done.
-	}
 }
 
 const localHints: Record<string, string> = {
